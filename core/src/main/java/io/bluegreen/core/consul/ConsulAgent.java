@@ -1,0 +1,80 @@
+package io.bluegreen.core.consul;
+
+import com.ecwid.consul.ConsulException;
+import com.ecwid.consul.SingleUrlParameters;
+import com.ecwid.consul.UrlParameters;
+import com.ecwid.consul.transport.HttpResponse;
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.ConsulRawClient;
+import com.ecwid.consul.v1.OperationException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.SystemUnreachableException;
+import java.net.URI;
+
+/** The Consul agent we talk to (consul-api), its ACL token, and the JSON mapper for our KV documents. */
+public final class ConsulAgent {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final URI address;
+    private final String token;
+    private final ConsulClient client;
+    private final ConsulRawClient raw;
+
+    public ConsulAgent(Connections connections) {
+        this.address = connections.consul();
+        this.token = connections.consulToken().map(s -> s.reveal()).orElse(null);
+        String host = address.getScheme() + "://" + address.getHost();
+        this.raw = new ConsulRawClient(host, address.getPort());
+        this.client = new ConsulClient(raw);
+    }
+
+    ConsulClient client() {
+        return client;
+    }
+
+    /** Null when no token is configured, as consul-api expects. */
+    String token() {
+        return token;
+    }
+
+    public URI address() {
+        return address;
+    }
+
+    public void ping() {
+        try {
+            String leader = client.getStatusLeader().getValue();
+            if (leader == null || leader.isBlank()) {
+                throw new SystemUnreachableException("Consul", "the agent at " + address + " has no cluster leader", null);
+            }
+        } catch (ConsulException e) {
+            throw failure(e);
+        }
+    }
+
+    /** A PUT with a JSON body through consul-api's raw client, for fields its models lack. */
+    void put(String endpoint, String json) {
+        UrlParameters[] params = token == null ? new UrlParameters[0]
+                : new UrlParameters[] {new SingleUrlParameters("token", token)};
+        HttpResponse r = raw.makePutRequest(endpoint, json, params);
+        if (r.getStatusCode() != 200) {
+            throw new OperationException(r);
+        }
+    }
+
+    /** Consul answered with an error status (a refusal, not an outage), or did not answer at all. */
+    RuntimeException failure(RuntimeException e) {
+        if (e instanceof OperationException op) {
+            return new IllegalStateException("Consul at " + address + " answered HTTP " + op.getStatusCode() + ": "
+                    + String.valueOf(op.getStatusContent()).strip(), e);
+        }
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return new SystemUnreachableException("Consul", "no agent answers at " + address + " (" + t.getMessage() + ")", e);
+    }
+}

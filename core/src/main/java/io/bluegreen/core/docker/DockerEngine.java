@@ -1,0 +1,83 @@
+package io.bluegreen.core.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.SystemUnreachableException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+
+/** One Docker engine reached through docker-java, with the registry credentials the user configured. */
+public final class DockerEngine implements Closeable {
+    private final DockerClient client;
+    private final DefaultDockerClientConfig config;
+    private final Connections connections;
+
+    public DockerEngine(Connections connections) {
+        this.connections = connections;
+        this.config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(connections.dockerHost())
+                .withDockerConfig(connections.dockerConfig().toString())
+                .build();
+        // Builds, pushes and pulls stream for minutes: no response timeout (ENVIRONMENT.md), a short connect timeout.
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    public DockerClient client() {
+        return client;
+    }
+
+    public String host() {
+        return connections.dockerHost();
+    }
+
+    public void ping() {
+        try {
+            client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new SystemUnreachableException("Docker", "no engine answers at " + host() + " (" + rootMessage(e) + ")", e);
+        }
+    }
+
+    /**
+     * Credentials for the registry serving {@code imageRef}: REGISTRY_USERNAME/PASSWORD when set, else
+     * what {@code docker login} stored in Docker's config; null when there are none (anonymous).
+     */
+    AuthConfig authFor(String imageRef) {
+        String registry = Registries.hostOf(imageRef).orElse(null);
+        if (connections.registryUsername().isPresent()) {
+            AuthConfig auth = new AuthConfig()
+                    .withUsername(connections.registryUsername().get())
+                    .withPassword(connections.registryPassword().orElseThrow().reveal());
+            return registry == null ? auth : auth.withRegistryAddress(registry);
+        }
+        try {
+            return config.effectiveAuthConfig(imageRef);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

@@ -1,0 +1,14 @@
+package io.bluegreen.core.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** What runs in one color, as recorded in {@code bluegreen/S/state}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ColorState(String version, String image, String digest, String deployId, int replicas,
+                         List<String> replicaIds, List<String> endpoints, String since, String standbyUntil) {
+
+    public ColorState withStandbyUntil(String until) {
+        return new ColorState(version, image, digest, deployId, replicas, replicaIds, endpoints, since, until);
+    }
+}

@@ -1,0 +1,8 @@
+package io.bluegreen.core.engine;
+
+/** Another deploy of the service held its lock for longer than we were allowed to wait. Nothing changed. */
+public class LockUnavailableException extends RuntimeException {
+    public LockUnavailableException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,21 @@
+package io.bluegreen.core.engine;
+
+import java.util.List;
+
+/**
+ * Where replicas run: one Docker engine today; several engines or Swarm services fit behind the same
+ * port because the phases only ever start a plan, list by service and remove what they listed.
+ */
+public interface ReplicaCluster {
+    /** Fails with {@link SystemUnreachableException} when the cluster cannot be reached. */
+    void ping();
+
+    /** Starts every replica of the plan (in parallel); on failure removes what it started, then throws. */
+    List<Replica> start(ReplicaPlan plan, EventSink events);
+
+    /** Every replica of {@code service} this tool owns (by label), running or not. */
+    List<Replica> list(String service);
+
+    /** Stops and removes these replicas; refuses anything not carrying this tool's labels. */
+    void remove(List<Replica> replicas);
+}

@@ -1,0 +1,60 @@
+package io.bluegreen.core.engine;
+
+import io.bluegreen.core.proxy.TrafficRouter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Puts a service back where a journal found it: traffic first, then the KV state, then removes what the
+ * journalled operation started. Each step observes before acting, so running it twice (a rollback, then
+ * a repair after a crash in that rollback) converges instead of doing things twice.
+ */
+final class Restorer {
+    private final Systems sys;
+
+    Restorer(Systems sys) {
+        this.sys = sys;
+    }
+
+    /** Returns what could not be put back, each naming where things are now; empty means all restored. */
+    List<String> restore(String service, Journal j) {
+        List<String> problems = new ArrayList<>();
+        TrafficRouter router = sys.routerForState().apply(j.router());
+        try {
+            Optional<String> before = Optional.ofNullable(j.routerSnapshot());
+            if (!router.snapshot().equals(before)) {
+                router.restore(before);
+            }
+        } catch (RuntimeException e) {
+            problems.add("traffic: " + router.describe() + " could not be put back (" + e.getMessage()
+                    + "); it may still point at the " + j.target() + " color of operation " + j.deployId());
+        }
+        try {
+            Versioned<ServiceState> current = sys.store().readState(service);
+            if (!current.value().equals(j.previous()) && !sys.store().writeState(service, j.previous(), current.index())) {
+                problems.add("state: bluegreen/" + service + "/state changed while restoring; it still says active="
+                        + current.value().active());
+            }
+        } catch (RuntimeException e) {
+            problems.add("state: bluegreen/" + service + "/state could not be restored (" + e.getMessage() + ")");
+        }
+        try {
+            for (Instance i : sys.registry().instances(service)) {
+                if (j.deployId().equals(i.deployId())) {
+                    sys.registry().deregister(i.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            problems.add("consul: replicas of " + j.deployId() + " may still be registered (" + e.getMessage() + ")");
+        }
+        try {
+            List<Replica> started = sys.cluster().list(service).stream()
+                    .filter(r -> j.deployId().equals(r.deployId())).toList();
+            sys.cluster().remove(started);
+        } catch (RuntimeException e) {
+            problems.add("containers: replicas of " + j.deployId() + " may still run (" + e.getMessage() + ")");
+        }
+        return problems;
+    }
+}

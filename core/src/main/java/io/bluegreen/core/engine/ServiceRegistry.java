@@ -1,0 +1,27 @@
+package io.bluegreen.core.engine;
+
+import io.bluegreen.core.spec.HealthSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** The service registry and health monitor (Consul catalog and agent checks). */
+public interface ServiceRegistry {
+    void ping();
+
+    /** Registers the replica with an HTTP check that starts critical and needs {@code passes} successes. */
+    void register(Replica replica, String digest, HealthSpec health);
+
+    void deregister(String replicaId);
+
+    List<Instance> instances(String service);
+
+    /**
+     * Blocks until every one of {@code ids} has passed its check {@code health.passes} times in a row;
+     * {@link PhaseFailure} naming the laggards and why at {@code health.deadline}.
+     */
+    void awaitPassing(String service, Set<String> ids, HealthSpec health, EventSink events);
+
+    /** Watches {@code ids} for {@code window}; {@link PhaseFailure} as soon as one stops passing. */
+    void watchPassing(String service, Set<String> ids, Duration window);
+}

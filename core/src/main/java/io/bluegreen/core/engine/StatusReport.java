@@ -1,0 +1,19 @@
+package io.bluegreen.core.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** What {@code bluegreen status} shows: per color, what should run, what runs and what Consul says of it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StatusReport(String service, String active, String router, List<ColorStatus> colors,
+                           String interruptedOperation, List<String> strays) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ColorStatus(String color, String role, String version, String deployId, String digest, int replicas,
+                              int running, int passing, List<ReplicaStatus> replicaStatus, String standbyUntil) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReplicaStatus(String id, String endpoint, boolean running, String health, String output) {
+    }
+}

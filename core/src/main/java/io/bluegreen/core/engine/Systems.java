@@ -1,0 +1,12 @@
+package io.bluegreen.core.engine;
+
+import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.spec.RouterSpec;
+import java.time.Clock;
+import java.util.function.Function;
+
+/** The ports the engine drives, wired once per run. */
+public record Systems(ReplicaCluster cluster, ImageStore images, ServiceRegistry registry, StateStore store,
+                      ServiceLock lock, Function<RouterSpec, TrafficRouter> routerForSpec,
+                      Function<RouterState, TrafficRouter> routerForState, Redactor redactor, Clock clock) {
+}

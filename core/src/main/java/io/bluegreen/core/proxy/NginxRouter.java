@@ -1,0 +1,174 @@
+package io.bluegreen.core.proxy;
+
+import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.SystemUnreachableException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Flips by rewriting the upstream file the tool owns, checking the whole config with {@code nginx -t}
+ * (the previous file is put back when the check fails) and reloading with {@code nginx -s reload}.
+ */
+public final class NginxRouter implements TrafficRouter {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
+    private final Path upstreamFile;
+    private final Path configFile;
+    private final String binary;
+    private Optional<NginxWorkers> workers;
+
+    public NginxRouter(Path upstreamFile, Path configFile, String binary) {
+        this.upstreamFile = upstreamFile;
+        this.configFile = configFile;
+        this.binary = resolve(binary);
+    }
+
+    @Override
+    public String describe() {
+        return "nginx (" + upstreamFile + ")";
+    }
+
+    @Override
+    public void check() {
+        if (!Files.isRegularFile(configFile)) {
+            throw new SystemUnreachableException("proxy", "nginx config " + configFile + " does not exist", null);
+        }
+        Command.Result r = runOrUnreachable(binary, "-t", "-q", "-c", configFile.toString());
+        if (r.exit() != 0) {
+            throw new SystemUnreachableException("proxy", "nginx -t rejects " + configFile + ": " + r.lastLines(), null);
+        }
+    }
+
+    @Override
+    public Optional<String> snapshot() {
+        try {
+            return Files.exists(upstreamFile) ? Optional.of(Files.readString(upstreamFile)) : Optional.empty();
+        } catch (IOException e) {
+            throw new RouterException("cannot read " + upstreamFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void route(String service, List<Endpoint> endpoints, String note) {
+        if (endpoints.isEmpty()) {
+            throw new RouterException("refusing to route " + service + " to no endpoint at all");
+        }
+        StringBuilder conf = new StringBuilder();
+        conf.append("# Written by bluegreen: ").append(note.replaceAll("[\\r\\n]", " ")).append(". Do not edit.\n");
+        conf.append("upstream ").append(service).append(" {\n");
+        for (Endpoint e : endpoints) {
+            conf.append("    server ").append(e).append(" max_fails=0;\n");
+        }
+        conf.append("    keepalive 32;\n}\n");
+        apply(Optional.of(conf.toString()));
+    }
+
+    @Override
+    public void restore(Optional<String> snapshot) {
+        apply(snapshot);
+    }
+
+    /** Writes {@code content} (empty: remove the file), checks, reloads; puts the old file back on any failure. */
+    private void apply(Optional<String> content) {
+        Optional<String> previous = snapshot();
+        write(content);
+        Command.Result test = runOrUnreachable(binary, "-t", "-q", "-c", configFile.toString());
+        if (test.exit() != 0) {
+            write(previous);
+            throw new RouterException("nginx -t rejected the new upstream file, kept the previous one: " + test.lastLines());
+        }
+        Optional<NginxWorkers> workers = workers();
+        Optional<Long> master = workers.flatMap(NginxWorkers::master);
+        Set<Long> before = master.map(m -> workers.get().workers(m)).orElse(Set.of());
+        Command.Result reload = runOrUnreachable(binary, "-s", "reload", "-c", configFile.toString());
+        if (reload.exit() != 0) {
+            write(previous);
+            throw new RouterException("nginx -s reload failed, kept the previous upstream file: " + reload.lastLines());
+        }
+        if (master.isPresent()) {
+            awaitReload(workers.get(), master.get(), before);
+        }
+    }
+
+    private void awaitReload(NginxWorkers workers, long master, Set<Long> before) {
+        long end = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
+        while (!workers.reloaded(master, before)) {
+            if (System.nanoTime() > end) {
+                throw new RouterException("nginx (master pid " + master + ") did not finish reloading within "
+                        + RELOAD_TIMEOUT.toSeconds() + "s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RouterException("interrupted while nginx reloads", e);
+            }
+        }
+    }
+
+    private Optional<NginxWorkers> workers() {
+        if (workers == null) {
+            try {
+                workers = NginxWorkers.of(binary, configFile);
+            } catch (IOException e) {
+                workers = Optional.empty();
+            }
+        }
+        return workers;
+    }
+
+    private void write(Optional<String> content) {
+        try {
+            if (content.isEmpty()) {
+                Files.deleteIfExists(upstreamFile);
+                return;
+            }
+            Path tmp = Files.createTempFile(upstreamFile.getParent(), "." + upstreamFile.getFileName(), ".tmp");
+            Files.writeString(tmp, content.get(), StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, upstreamFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, upstreamFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new RouterException("cannot write " + upstreamFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Command.Result runOrUnreachable(String... argv) {
+        try {
+            return Command.run(COMMAND_TIMEOUT, argv);
+        } catch (IOException e) {
+            throw new SystemUnreachableException("proxy", "cannot run " + argv[0] + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code nginx} is in /usr/sbin on Debian, which a non-root PATH often lacks. */
+    private static String resolve(String binary) {
+        if (binary.contains("/")) {
+            return binary;
+        }
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/local/sbin";
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+                return Path.of(dir, binary).toString();
+            }
+        }
+        return binary;
+    }
+
+    @Override
+    public RouterState state() {
+        return new RouterState("nginx", upstreamFile.toString(), configFile.toString(), binary);
+    }
+}

@@ -1,0 +1,36 @@
+package io.bluegreen.core.proxy;
+
+import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.RouterState;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code router.type: none}: traffic is found through Consul (DNS or a template), we only register. */
+public final class NoTrafficRouter implements TrafficRouter {
+    @Override
+    public String describe() {
+        return "no proxy (clients find the active color in Consul)";
+    }
+
+    @Override
+    public void check() {
+    }
+
+    @Override
+    public Optional<String> snapshot() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void route(String service, List<Endpoint> endpoints, String note) {
+    }
+
+    @Override
+    public void restore(Optional<String> snapshot) {
+    }
+
+    @Override
+    public RouterState state() {
+        return RouterState.NONE;
+    }
+}

@@ -1,0 +1,30 @@
+package io.bluegreen.core.proxy;
+
+import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.RouterState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The proxy in front of a service. A flip sends all traffic to the given endpoints; {@link #snapshot()}
+ * and {@link #restore(Optional)} put back exactly what was routed before, for rollback and repair.
+ */
+public interface TrafficRouter {
+    /** For people: which proxy, where. */
+    String describe();
+
+    /** Before anything changes: throws {@code SystemUnreachableException} if a flip could not work. */
+    void check();
+
+    /** What is routed now, opaque; empty when the router has routed nothing yet. */
+    Optional<String> snapshot();
+
+    /** Routes all of {@code service}'s traffic to {@code endpoints} (never empty). */
+    void route(String service, List<Endpoint> endpoints, String note);
+
+    /** Puts back a {@link #snapshot()}. */
+    void restore(Optional<String> snapshot);
+
+    /** How to find this router again without the spec (kept in KV). */
+    RouterState state();
+}

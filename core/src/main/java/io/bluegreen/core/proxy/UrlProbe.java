@@ -1,0 +1,96 @@
+package io.bluegreen.core.proxy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Requests a URL (the proxy's public address) every 100 ms in the background and counts failures. Failures
+ * before the first success are not counted (a first deploy replaces a proxy that answered nothing, and
+ * nginx's old workers finish a reload still answering as before); a probe that never succeeds fails.
+ */
+public final class UrlProbe {
+    private static final Duration PAUSE = Duration.ofMillis(100);
+    private final URI url;
+    private final long endNanos;
+    private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private volatile boolean settled;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private UrlProbe(URI url, Duration maxDuration) {
+        this.url = url;
+        this.endNanos = System.nanoTime() + maxDuration.plusSeconds(5).toNanos();
+        this.thread = new Thread(this::loop, "bluegreen-url-probe");
+        this.thread.setDaemon(true);
+    }
+
+    /** Probes until {@link #stop()}, and never longer than {@code maxDuration} plus a margin. */
+    public static UrlProbe start(URI url, Duration maxDuration) {
+        UrlProbe p = new UrlProbe(url, maxDuration);
+        p.thread.start();
+        return p;
+    }
+
+    private void loop() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        while (!stopped && System.nanoTime() < endNanos) {
+            sent.incrementAndGet();
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() >= 400) {
+                    fail("HTTP " + r.statusCode());
+                } else {
+                    settled = true;
+                }
+            } catch (java.io.IOException e) {
+                fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                Thread.sleep(PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void fail(String why) {
+        if (settled) {
+            failed.incrementAndGet();
+            firstError.compareAndSet(null, why);
+        } else {
+            firstError.compareAndSet(null, why + " (before the first success)");
+        }
+    }
+
+    public void stop() {
+        stopped = true;
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int sent() {
+        return sent.get();
+    }
+
+    /** Failed requests after the first success; every request when none succeeded. */
+    public int failed() {
+        return settled ? failed.get() : sent.get();
+    }
+
+    public String firstError() {
+        return firstError.get();
+    }
+}

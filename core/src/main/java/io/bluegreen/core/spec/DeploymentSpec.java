@@ -1,0 +1,31 @@
+package io.bluegreen.core.spec;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One validated deployment request. Instances come only from {@link SpecReader}, so every field
+ * here has passed validation and every optional part is explicit.
+ */
+public record DeploymentSpec(
+        String service,
+        String image,
+        String tag,
+        Optional<BuildSpec> build,
+        boolean push,
+        int replicas,
+        int containerPort,
+        String hostAddress,
+        Map<String, String> env,
+        HealthSpec health,
+        VerifySpec verify,
+        Duration standbyKeep,
+        RouterSpec router,
+        Duration lockWait) {
+
+    /** The image reference the replicas run, {@code repository:tag}. */
+    public String imageRef() {
+        return image + ":" + tag;
+    }
+}

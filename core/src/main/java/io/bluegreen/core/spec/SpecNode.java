@@ -1,0 +1,220 @@
+package io.bluegreen.core.spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * One mapping of the spec tree, read field by field. Every problem is recorded with the field's full
+ * dotted path, so a user sees all of them at once; keys nobody read are reported as unknown.
+ */
+final class SpecNode {
+    private final String prefix;
+    private final Map<?, ?> map;
+    private final List<String> problems;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    SpecNode(String prefix, Map<?, ?> map, List<String> problems) {
+        this.prefix = prefix;
+        this.map = map;
+        this.problems = problems;
+    }
+
+    String path(String key) {
+        return prefix.isEmpty() ? key : prefix + "." + key;
+    }
+
+    void problem(String key, String message) {
+        problems.add(path(key) + ": " + message);
+    }
+
+    private Object raw(String key) {
+        known.add(key);
+        return map.get(key);
+    }
+
+    boolean has(String key) {
+        return map.get(key) != null;
+    }
+
+    Optional<String> string(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof String s) {
+            if (s.isBlank()) {
+                problem(key, "must not be empty");
+                return Optional.empty();
+            }
+            return Optional.of(s);
+        }
+        problem(key, "expected text, got " + describe(v));
+        return Optional.empty();
+    }
+
+    String requiredString(String key) {
+        if (!has(key)) {
+            raw(key);
+            problem(key, "is required");
+            return null;
+        }
+        return string(key).orElse(null);
+    }
+
+    /** Text that must match {@code pattern}; {@code rule} says in words what the pattern demands. */
+    String matching(String key, Pattern pattern, String rule, String fallback) {
+        Optional<String> s = fallback == null && !has(key) ? Optional.ofNullable(requiredString(key)) : string(key);
+        if (s.isEmpty()) {
+            return fallback;
+        }
+        if (!pattern.matcher(s.get()).matches()) {
+            problem(key, quote(s.get()) + " " + rule);
+            return fallback;
+        }
+        return s.get();
+    }
+
+    int integer(String key, int min, int max, Integer fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            if (fallback == null) {
+                problem(key, "is required");
+                return min;
+            }
+            return fallback;
+        }
+        if (!(v instanceof Integer i)) {
+            problem(key, "expected a whole number from " + min + " to " + max + ", got " + describe(v));
+            return fallback == null ? min : fallback;
+        }
+        if (i < min || i > max) {
+            problem(key, "must be from " + min + " to " + max + ", got " + i);
+            return fallback == null ? min : fallback;
+        }
+        return i;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        problem(key, "expected true or false, got " + describe(v));
+        return fallback;
+    }
+
+    Duration duration(String key, Duration min, Duration max, Duration fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        Optional<Duration> d = v instanceof String s ? Durations.parse(s)
+                : v instanceof Integer i && i == 0 ? Optional.of(Duration.ZERO) : Optional.empty();
+        if (d.isEmpty()) {
+            problem(key, "expected a duration such as 500ms, 5s, 10m or 1h, got " + describe(v));
+            return fallback;
+        }
+        if (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
+            problem(key, "must be from " + Durations.format(min) + " to " + Durations.format(max) + ", got " + v);
+            return fallback;
+        }
+        return d.get();
+    }
+
+    /** A path relative to {@code base}; {@code directory} says whether it must be a folder or a file. */
+    Path existingPath(String key, Path base, boolean directory, boolean required) {
+        String s = required ? requiredString(key) : string(key).orElse(null);
+        if (s == null) {
+            return null;
+        }
+        Path p = base.resolve(s).normalize();
+        if (directory ? !Files.isDirectory(p) : !Files.isRegularFile(p)) {
+            problem(key, (directory ? "folder " : "file ") + p + " does not exist");
+            return null;
+        }
+        return p;
+    }
+
+    /** A mapping of plain names to scalar values (numbers and booleans become text). */
+    Map<String, String> stringMap(String key, Pattern keyPattern, String keyRule) {
+        Object v = raw(key);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            problem(key, "expected a mapping of names to values, got " + describe(v));
+            return out;
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            Object value = e.getValue();
+            if (!(e.getKey() instanceof String) || !keyPattern.matcher(name).matches()) {
+                problem(key, "name " + quote(name) + " " + keyRule);
+            } else if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                out.put(name, String.valueOf(value));
+            } else {
+                problems.add(path(key) + "." + name + ": expected a single value, got " + describe(value));
+            }
+        }
+        return out;
+    }
+
+    /** A nested mapping; absent gives an empty node so defaults apply. */
+    SpecNode child(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return new SpecNode(path(key), Map.of(), problems);
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            problem(key, "expected a mapping, got " + describe(v));
+            return new SpecNode(path(key), Map.of(), problems);
+        }
+        return new SpecNode(path(key), m, problems);
+    }
+
+    /** Reports every key this node holds that no reader asked for. */
+    void rejectUnknown() {
+        for (Object k : map.keySet()) {
+            if (!known.contains(String.valueOf(k))) {
+                problems.add(path(String.valueOf(k)) + ": unknown field (known here: "
+                        + String.join(", ", new TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
+    List<String> problems() {
+        return new ArrayList<>(problems);
+    }
+
+    static String describe(Object v) {
+        if (v instanceof Map) {
+            return "a mapping";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        if (v instanceof String s) {
+            return quote(s);
+        }
+        return String.valueOf(v);
+    }
+
+    static String quote(String s) {
+        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+}

@@ -1,0 +1,238 @@
+package io.bluegreen.core.spec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads a deployment spec (YAML file, or an already-parsed tree such as Jenkins step parameters) and
+ * validates every field before anything else sees it.
+ */
+public final class SpecReader {
+    /** DNS label: it ends up in container names, Consul IDs, file names and URLs. */
+    public static final Pattern SERVICE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    static final Pattern REPOSITORY = Pattern.compile(
+            "((localhost|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(:[0-9]{1,5})?/)?"
+                    + "[a-z0-9]+([._-]{1,2}[a-z0-9]+)*(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*");
+    static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    static final Pattern HTTP_PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*");
+    static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final int MAX_SPEC_BYTES = 1 << 20;
+
+    private SpecReader() {
+    }
+
+    /** Reads {@code file}; {@code overrides} (e.g. {@code --tag}) replace top-level fields before validation. */
+    public static DeploymentSpec read(Path file, Map<String, Object> overrides) {
+        String text;
+        try {
+            if (Files.size(file) > MAX_SPEC_BYTES) {
+                throw new InvalidSpecException("spec file " + file + ": larger than 1 MiB");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InvalidSpecException("spec file " + file + ": does not exist");
+        } catch (IOException e) {
+            throw new InvalidSpecException("spec file " + file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return fromTree(parseYaml(text, file.toString()), base, overrides);
+    }
+
+    static Map<String, Object> parseYaml(String text, String source) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_SPEC_BYTES);
+        Object tree;
+        try {
+            tree = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (MarkedYAMLException e) {
+            throw new InvalidSpecException("spec file " + source + ": YAML error at line "
+                    + (e.getProblemMark() == null ? "?" : e.getProblemMark().getLine() + 1) + ": " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new InvalidSpecException("spec file " + source + ": not valid YAML (" + e.getMessage() + ")");
+        }
+        if (!(tree instanceof Map<?, ?> m)) {
+            throw new InvalidSpecException("spec file " + source + ": expected a mapping of fields at the top, got "
+                    + (tree == null ? "nothing" : SpecNode.describe(tree)));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    /** Validates a parsed tree; relative paths resolve against {@code base}. */
+    public static DeploymentSpec fromTree(Map<String, Object> tree, Path base, Map<String, Object> overrides) {
+        Map<String, Object> merged = new LinkedHashMap<>(tree);
+        merged.putAll(overrides);
+        // YAML reads `tag: 2` as a number; a whole number is clearly meant as text (a decimal is not: 1.10 → 1.1).
+        if (merged.get("tag") instanceof Integer i) {
+            merged.put("tag", i.toString());
+        }
+        List<String> problems = new ArrayList<>();
+        SpecNode root = new SpecNode("", merged, problems);
+
+        String service = root.matching("service", SERVICE,
+                "is not DNS-label-safe: use 1 to 63 of a-z, 0-9 and '-', starting and ending with a letter or digit", null);
+        String image = root.matching("image", REPOSITORY,
+                "is not an image repository (host[:port]/name, lower case, no tag: put the tag in 'tag')", null);
+        String tag = root.matching("tag", TAG,
+                "is not a Docker tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -)", null);
+        Optional<BuildSpec> build = readBuild(root, base);
+        boolean push = root.bool("push", false);
+        if (push && build.isEmpty()) {
+            root.problem("push", "is true but there is no 'build' section: only a built image is pushed");
+        }
+        int replicas = root.integer("replicas", 1, 200, 1);
+        int containerPort = root.integer("containerPort", 1, 65535, null);
+        String hostAddress = root.matching("hostAddress", IPV4, "is not an IPv4 address", "127.0.0.1");
+        Map<String, String> env = root.stringMap("env", ENV_NAME, "is not an environment variable name");
+        env.keySet().stream().filter(k -> k.startsWith("BLUEGREEN_")).forEach(k ->
+                root.problem("env", "name '" + k + "' is reserved: the tool sets BLUEGREEN_* variables itself"));
+        HealthSpec health = readHealth(root.child("health"));
+        VerifySpec verify = readVerify(root.child("verify"));
+        SpecNode standby = root.child("standby");
+        Duration keep = standby.duration("keep", Duration.ZERO, Duration.ofDays(30), Duration.ofMinutes(10));
+        standby.rejectUnknown();
+        RouterSpec router = readRouter(root.child("router"), base);
+        SpecNode lock = root.child("lock");
+        Duration lockWait = lock.duration("wait", Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(60));
+        lock.rejectUnknown();
+        root.rejectUnknown();
+
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress,
+                Map.copyOf(env), health, verify, keep, router, lockWait);
+    }
+
+    private static Optional<BuildSpec> readBuild(SpecNode root, Path base) {
+        if (!root.has("build")) {
+            root.child("build");
+            return Optional.empty();
+        }
+        SpecNode b = root.child("build");
+        Path context = b.existingPath("context", base, true, true);
+        String dockerfile = b.string("dockerfile").orElse("Dockerfile");
+        Map<String, String> args = b.stringMap("args", BUILD_ARG, "is not a build-arg name");
+        b.rejectUnknown();
+        if (context == null) {
+            return Optional.empty();
+        }
+        Path df = context.resolve(dockerfile).normalize();
+        if (!df.startsWith(context)) {
+            b.problem("dockerfile", "must lie inside the build context " + context);
+        } else if (!Files.isRegularFile(df)) {
+            b.problem("dockerfile", "file " + df + " does not exist");
+        }
+        return Optional.of(new BuildSpec(context, context.relativize(df).toString(), Map.copyOf(args)));
+    }
+
+    private static HealthSpec readHealth(SpecNode h) {
+        String path = h.matching("path", HTTP_PATH, "is not an HTTP path starting with '/'", "/health");
+        Duration interval = h.duration("interval", Duration.ofMillis(100), Duration.ofHours(1), Duration.ofSeconds(1));
+        Duration timeout = h.duration("timeout", Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(1));
+        int passes = h.integer("passes", 1, 100, 3);
+        Duration deadline = h.duration("deadline", Duration.ofSeconds(1), Duration.ofHours(2), Duration.ofSeconds(60));
+        h.rejectUnknown();
+        if (interval.multipliedBy(passes).compareTo(deadline) > 0) {
+            h.problem("deadline", Durations.format(deadline) + " is shorter than " + passes + " passes at "
+                    + Durations.format(interval) + ": no replica could pass in time");
+        }
+        return new HealthSpec(path, interval, timeout, passes, deadline);
+    }
+
+    private static VerifySpec readVerify(SpecNode v) {
+        Duration window = v.duration("window", Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(5));
+        Optional<URI> url = v.string("url").flatMap(s -> {
+            try {
+                URI u = new URI(s);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && u.getUserInfo() == null) {
+                    return Optional.of(u);
+                }
+            } catch (URISyntaxException ignored) {
+                // reported below
+            }
+            v.problem("url", SpecNode.quote(s) + " is not an http(s) URL with a host (and no user:password in it)");
+            return Optional.empty();
+        });
+        v.rejectUnknown();
+        return new VerifySpec(window, url);
+    }
+
+    private static RouterSpec readRouter(SpecNode r, Path base) {
+        String type = r.string("type").orElse("none").toLowerCase(Locale.ROOT);
+        SpecNode n = r.child("nginx");
+        RouterSpec spec;
+        switch (type) {
+            case "nginx" -> {
+                Path upstream = n.has("upstreamFile") ? upstreamFile(n, base) : missing(n, "upstreamFile");
+                Path config = n.existingPath("configFile", base, false, true);
+                String binary = n.string("binary").orElse("nginx");
+                spec = new RouterSpec(RouterSpec.Type.NGINX,
+                        Optional.ofNullable(upstream == null || config == null ? null
+                                : new RouterSpec.Nginx(upstream, config, binary)));
+            }
+            case "none" -> {
+                if (r.has("nginx")) {
+                    r.problem("nginx", "is only allowed with router.type: nginx");
+                }
+                spec = new RouterSpec(RouterSpec.Type.NONE, Optional.empty());
+            }
+            default -> {
+                r.problem("type", SpecNode.quote(type) + " is not a router type (nginx, none)");
+                spec = new RouterSpec(RouterSpec.Type.NONE, Optional.empty());
+            }
+        }
+        n.rejectUnknown();
+        r.rejectUnknown();
+        return spec;
+    }
+
+    private static Path missing(SpecNode n, String key) {
+        n.requiredString(key);
+        return null;
+    }
+
+    /** The tool writes this file, so only its folder must exist already. */
+    private static Path upstreamFile(SpecNode n, Path base) {
+        String s = n.requiredString("upstreamFile");
+        if (s == null) {
+            return null;
+        }
+        Path p = base.resolve(s).normalize();
+        if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
+            n.problem("upstreamFile", "folder " + p.getParent() + " does not exist");
+            return null;
+        }
+        if (Files.isDirectory(p)) {
+            n.problem("upstreamFile", p + " is a folder, not a file");
+            return null;
+        }
+        return p;
+    }
+}

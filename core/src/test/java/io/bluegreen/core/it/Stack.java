@@ -1,0 +1,142 @@
+package io.bluegreen.core.it;
+
+import static org.junit.Assert.fail;
+
+import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.Instance;
+import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.Systems;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The real stack the integration tests run against: the Docker engine, registry and Consul agent that
+ * {@code scripts/stack.sh up} started (scripts/test.sh runs it first). A missing part fails the test
+ * with that instruction instead of skipping it.
+ */
+public final class Stack {
+    public static final Path ROOT = findRoot();
+    public static final String REGISTRY = "127.0.0.1:5000";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Stack() {
+    }
+
+    private static Path findRoot() {
+        Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("examples/vote"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the project root (examples/vote) above " + System.getProperty("user.dir"));
+        }
+        return p;
+    }
+
+    public static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("REGISTRY_USERNAME");
+        env.remove("REGISTRY_PASSWORD");
+        return env;
+    }
+
+    public static Connections connections() {
+        return Connections.fromEnvironment(env());
+    }
+
+    private static BlueGreen shared;
+
+    /** One connection for the whole test JVM (connected on first use). */
+    public static synchronized BlueGreen shared() {
+        if (shared == null) {
+            shared = connect();
+        }
+        return shared;
+    }
+
+    /** Connects, after checking every part answers (fails with the command that starts them). */
+    private static BlueGreen connect() {
+        BlueGreen bg = BlueGreen.connect(connections());
+        try {
+            bg.systems().cluster().ping();
+            bg.systems().store().ping();
+            bg.systems().images().pingRegistry(REGISTRY + "/x");
+        } catch (RuntimeException e) {
+            fail("the local stack is not running (" + e.getMessage() + "): run scripts/stack.sh up, or scripts/test.sh");
+        }
+        if (!Files.isRegularFile(ROOT.resolve("examples/vote/busybox"))) {
+            fail("examples/vote/busybox is missing: scripts/stack.sh up puts it there");
+        }
+        return bg;
+    }
+
+    /** A service name no other test uses. */
+    public static String uniqueService(String prefix) {
+        return prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+    }
+
+    /** Removes everything the tests made for {@code service}: containers (by our label), registrations, KV. */
+    public static void cleanUp(Systems sys, String service) {
+        try {
+            for (Instance i : sys.registry().instances(service)) {
+                sys.registry().deregister(i.id());
+            }
+            java.util.List<Replica> mine = sys.cluster().list(service);
+            sys.cluster().remove(mine);
+            HttpRequest del = HttpRequest.newBuilder(URI.create(consul() + "/v1/kv/bluegreen/" + service + "?recurse=true"))
+                    .DELETE().build();
+            HTTP.send(del, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("clean-up of " + service + " incomplete: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static String consul() {
+        return connections().consul().toString();
+    }
+
+    /** GET through loopback; returns status and body, or status -1 with the error. */
+    public static Response get(String url) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return new Response(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Response(-1, "interrupted");
+        }
+    }
+
+    public static String kv(String key) {
+        Response r = get(consul() + "/v1/kv/" + key + "?raw=true");
+        return r.status() == 200 ? r.body() : null;
+    }
+
+    public static void put(String url) {
+        try {
+            HTTP.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public record Response(int status, String body) {
+    }
+}

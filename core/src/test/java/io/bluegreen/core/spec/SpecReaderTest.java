@@ -1,0 +1,227 @@
+package io.bluegreen.core.spec;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class SpecReaderTest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+    private Path dir;
+
+    @Before
+    public void files() throws IOException {
+        dir = tmp.getRoot().toPath();
+        Files.createDirectories(dir.resolve("app"));
+        Files.writeString(dir.resolve("app/Dockerfile"), "FROM scratch\n");
+        Files.createDirectories(dir.resolve("nginx/upstreams"));
+        Files.writeString(dir.resolve("nginx/nginx.conf"), "events {}\n");
+    }
+
+    private static final String FULL = """
+            service: vote
+            image: 127.0.0.1:5000/vote
+            tag: v2
+            build: { context: ./app, dockerfile: Dockerfile, args: { COLOR: blue } }
+            push: true
+            replicas: 2
+            containerPort: 8080
+            hostAddress: 127.0.0.1
+            env: { GREETING: hello, WORKERS: 4 }
+            health: { path: /health, interval: 1s, timeout: 500ms, passes: 3, deadline: 60s }
+            verify: { window: 5s, url: "http://127.0.0.1:18080/" }
+            standby: { keep: 10m }
+            router:
+              type: nginx
+              nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
+            """;
+
+    private DeploymentSpec read(String yaml) throws IOException {
+        return read(yaml, Map.of());
+    }
+
+    private DeploymentSpec read(String yaml, Map<String, Object> overrides) throws IOException {
+        Path f = dir.resolve("spec.yml");
+        Files.writeString(f, yaml);
+        return SpecReader.read(f, overrides);
+    }
+
+    private List<String> problems(String yaml) throws IOException {
+        try {
+            read(yaml);
+            fail("expected the spec to be refused:\n" + yaml);
+            return null;
+        } catch (InvalidSpecException e) {
+            return e.problems();
+        }
+    }
+
+    private void assertProblem(String yaml, String field, String words) throws IOException {
+        List<String> p = problems(yaml);
+        assertTrue("expected a problem naming " + field + " with '" + words + "', got " + p,
+                p.stream().anyMatch(s -> s.startsWith(field + ":") && s.contains(words)));
+    }
+
+    @Test
+    public void readsEveryField() throws IOException {
+        DeploymentSpec s = read(FULL);
+        assertEquals("vote", s.service());
+        assertEquals("127.0.0.1:5000/vote:v2", s.imageRef());
+        assertEquals(dir.resolve("app"), s.build().orElseThrow().context());
+        assertEquals(Map.of("COLOR", "blue"), s.build().orElseThrow().args());
+        assertTrue(s.push());
+        assertEquals(2, s.replicas());
+        assertEquals(8080, s.containerPort());
+        assertEquals(Map.of("GREETING", "hello", "WORKERS", "4"), s.env());
+        assertEquals(Duration.ofMillis(500), s.health().timeout());
+        assertEquals(3, s.health().passes());
+        assertEquals("http://127.0.0.1:18080/", s.verify().url().orElseThrow().toString());
+        assertEquals(Duration.ofMinutes(10), s.standbyKeep());
+        assertEquals(RouterSpec.Type.NGINX, s.router().type());
+        assertEquals(dir.resolve("nginx/upstreams/vote.conf"), s.router().nginx().orElseThrow().upstreamFile());
+        assertEquals(Duration.ofSeconds(60), s.lockWait());
+    }
+
+    @Test
+    public void minimalSpecGetsDefaults() throws IOException {
+        DeploymentSpec s = read("service: api\nimage: registry.example/team/api\ntag: 1\ncontainerPort: 80\n");
+        assertEquals("1", s.tag());
+        assertEquals(1, s.replicas());
+        assertEquals("127.0.0.1", s.hostAddress());
+        assertEquals("/health", s.health().path());
+        assertEquals(Duration.ofSeconds(1), s.health().interval());
+        assertEquals(RouterSpec.Type.NONE, s.router().type());
+        assertFalse(s.build().isPresent());
+        assertFalse(s.push());
+    }
+
+    @Test
+    public void overridesReplaceFieldsAndAreValidatedToo() throws IOException {
+        assertEquals("v9", read(FULL, Map.of("tag", "v9")).tag());
+        assertEquals("127.0.0.1:5000/other", read(FULL, Map.of("image", "127.0.0.1:5000/other")).image());
+        try {
+            read(FULL, Map.of("tag", "bad tag"));
+            fail();
+        } catch (InvalidSpecException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("tag: 'bad tag'"));
+        }
+    }
+
+    @Test
+    public void serviceMustBeDnsLabelSafe() throws IOException {
+        for (String bad : List.of("Vote", "vote_1", "-vote", "vote-", "a/b", "\"a;rm -rf\"", "x".repeat(64), "\"\"")) {
+            assertProblem(FULL.replace("service: vote", "service: " + bad), "service", "");
+        }
+        assertProblem(FULL.replace("service: vote\n", ""), "service", "is required");
+        assertEquals("a", read(FULL.replace("service: vote", "service: a")).service());
+        assertEquals(63, read(FULL.replace("service: vote", "service: " + "a".repeat(63))).service().length());
+    }
+
+    @Test
+    public void unknownKeysAreNamedWithTheirPath() throws IOException {
+        assertProblem(FULL + "replica: 3\n", "replica", "unknown field");
+        assertProblem(FULL.replace("passes: 3", "passes: 3, pases: 2"), "health.pases", "unknown field");
+        assertProblem(FULL.replace("upstreamFile:", "upstream:"), "router.nginx.upstream", "unknown field");
+    }
+
+    @Test
+    public void wrongTypesAndRangesAreNamed() throws IOException {
+        assertProblem(FULL.replace("replicas: 2", "replicas: two"), "replicas", "whole number");
+        assertProblem(FULL.replace("replicas: 2", "replicas: 0"), "replicas", "from 1 to 200");
+        assertProblem(FULL.replace("replicas: 2", "replicas: 201"), "replicas", "from 1 to 200");
+        assertProblem(FULL.replace("containerPort: 8080", "containerPort: 70000"), "containerPort", "from 1 to 65535");
+        assertProblem(FULL.replace("push: true", "push: maybe"), "push", "true or false");
+        assertProblem(FULL.replace("interval: 1s", "interval: soon"), "health.interval", "duration");
+        assertProblem(FULL.replace("interval: 1s", "interval: 10ms"), "health.interval", "from 100ms");
+        assertProblem(FULL.replace("passes: 3", "passes: 0"), "health.passes", "from 1 to 100");
+        assertProblem(FULL.replace("deadline: 60s", "deadline: 2s"), "health.deadline", "shorter than 3 passes");
+        assertProblem(FULL.replace("keep: 10m", "keep: forever"), "standby.keep", "duration");
+        assertProblem(FULL.replace("hostAddress: 127.0.0.1", "hostAddress: localhost"), "hostAddress", "IPv4");
+        assertProblem(FULL.replace("hostAddress: 127.0.0.1", "hostAddress: 300.1.1.1"), "hostAddress", "IPv4");
+        assertProblem(FULL.replace("path: /health", "path: health"), "health.path", "HTTP path");
+        assertProblem(FULL.replace("env: { GREETING: hello, WORKERS: 4 }", "env: [a, b]"), "env", "mapping");
+        assertProblem(FULL.replace("GREETING: hello", "BAD-NAME: x"), "env", "environment variable name");
+        assertProblem(FULL.replace("GREETING: hello", "BLUEGREEN_COLOR: x"), "env", "reserved");
+        assertProblem(FULL.replace("health: {", "health: 3\nhealthy: {"), "health", "mapping");
+        assertProblem(FULL.replace("\"http://127.0.0.1:18080/\"", "\"ftp://x/\""), "verify.url", "http(s) URL");
+        assertProblem(FULL.replace("\"http://127.0.0.1:18080/\"", "\"http://u:p@127.0.0.1/\""), "verify.url", "user:password");
+    }
+
+    @Test
+    public void imageAndTagFollowDockersRules() throws IOException {
+        assertProblem(FULL.replace("image: 127.0.0.1:5000/vote", "image: 127.0.0.1:5000/Vote"), "image", "repository");
+        assertProblem(FULL.replace("image: 127.0.0.1:5000/vote", "image: 127.0.0.1:5000/vote:v1"), "image", "no tag");
+        assertProblem(FULL.replace("tag: v2", "tag: -v2"), "tag", "Docker tag");
+        assertProblem(FULL.replace("tag: v2", "tag: 1.10"), "tag", "expected text");
+        assertProblem(FULL.replace("tag: v2\n", ""), "tag", "is required");
+    }
+
+    @Test
+    public void pathsMustExist() throws IOException {
+        assertProblem(FULL.replace("context: ./app", "context: ./nope"), "build.context", "does not exist");
+        assertProblem(FULL.replace("dockerfile: Dockerfile", "dockerfile: Missing"), "build.dockerfile", "does not exist");
+        assertProblem(FULL.replace("dockerfile: Dockerfile", "dockerfile: ../../etc/passwd"), "build.dockerfile", "inside the build context");
+        assertProblem(FULL.replace("configFile: nginx/nginx.conf", "configFile: nginx/none.conf"), "router.nginx.configFile", "does not exist");
+        assertProblem(FULL.replace("nginx/upstreams/vote.conf", "nowhere/vote.conf"), "router.nginx.upstreamFile", "does not exist");
+    }
+
+    @Test
+    public void routerTypeIsChecked() throws IOException {
+        assertProblem(FULL.replace("type: nginx", "type: haproxy"), "router.type", "not a router type");
+        assertProblem(FULL.replace("type: nginx", "type: none"), "router.nginx", "only allowed");
+        assertProblem(FULL.replace("  nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }\n", ""),
+                "router.nginx.upstreamFile", "is required");
+    }
+
+    @Test
+    public void pushWithoutBuildIsRefused() throws IOException {
+        assertProblem(FULL.replace("build: { context: ./app, dockerfile: Dockerfile, args: { COLOR: blue } }\n", ""),
+                "push", "no 'build' section");
+    }
+
+    @Test
+    public void reportsAllProblemsAtOnce() throws IOException {
+        List<String> p = problems(FULL.replace("replicas: 2", "replicas: -1").replace("service: vote", "service: Vote"));
+        assertEquals(p.toString(), 2, p.size());
+    }
+
+    @Test
+    public void malformedYamlAndFilesAreClear() throws IOException {
+        List<String> p = problems("service: [unclosed\n");
+        assertTrue(p.toString(), p.get(0).contains("YAML error at line"));
+        p = problems("- just\n- a list\n");
+        assertTrue(p.toString(), p.get(0).contains("expected a mapping of fields"));
+        p = problems("service: a\nservice: b\n");
+        assertTrue(p.toString(), p.get(0).contains("duplicate key"));
+        try {
+            SpecReader.read(dir.resolve("missing.yml"), Map.of());
+            fail();
+        } catch (InvalidSpecException e) {
+            assertTrue(e.getMessage().contains("does not exist"));
+        }
+    }
+
+    @Test
+    public void durationsParseAndFormat() {
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms").orElseThrow());
+        assertEquals(Duration.ofHours(2), Durations.parse("2h").orElseThrow());
+        assertEquals(Duration.ZERO, Durations.parse("0").orElseThrow());
+        assertFalse(Durations.parse("1.5s").isPresent());
+        assertFalse(Durations.parse("-1s").isPresent());
+        assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
+        assertEquals("10m", Durations.format(Duration.ofMinutes(10)));
+        assertEquals("0s", Durations.format(Duration.ZERO));
+    }
+}
