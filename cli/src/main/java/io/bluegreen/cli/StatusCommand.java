@@ -1,0 +1,77 @@
+package io.bluegreen.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.StatusReader;
+import io.bluegreen.core.engine.StatusReport;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Active color, version and replica health per color.")
+final class StatusCommand extends Subcommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Mixin
+    ServiceOption service;
+
+
+    @Option(names = "--repair", description = "repair a deploy or rollback that was interrupted (its deployer died)")
+    boolean repair;
+
+    @Override
+    public Integer call() throws Exception {
+        String s = service.validated();
+        try (BlueGreen bg = cli.connect()) {
+            StatusReader reader = new StatusReader(bg.systems());
+            if (repair) {
+                Optional<String> done = reader.repair(s, new EventPrinter(cli.err(), false));
+                cli.err().println(done.orElse("nothing to repair: no interrupted operation on " + s));
+            }
+            StatusReport report = reader.read(s);
+            if (json) {
+                cli.out().println(JSON.writeValueAsString(report));
+            } else {
+                print(report, cli.out());
+            }
+            return BlueGreenCli.OK;
+        }
+    }
+
+    static void print(StatusReport r, PrintWriter out) {
+        out.println("service " + r.service() + ": " + (r.active() == null ? "no active color" : "active color " + r.active())
+                + (r.router() == null ? "" : ", traffic through " + r.router()));
+        if (r.interruptedOperation() != null) {
+            out.println("WARNING: " + r.interruptedOperation() + "; run `bluegreen status -s " + r.service()
+                    + " --repair` (the next deploy also repairs it)");
+        }
+        if (r.colors().isEmpty()) {
+            out.println("(nothing deployed)");
+        } else {
+            out.printf("%-6s %-8s %-12s %-8s %-8s %-20s %s%n", "COLOR", "ROLE", "VERSION", "RUNNING", "PASSING", "DEPLOY", "STANDBY UNTIL");
+            for (StatusReport.ColorStatus c : r.colors()) {
+                out.printf("%-6s %-8s %-12s %-8s %-8s %-20s %s%n", c.color(), c.role(), c.version(),
+                        c.running() + "/" + c.replicas(), c.passing() + "/" + c.replicas(), c.deployId(),
+                        c.standbyUntil() == null ? "-" : c.standbyUntil());
+                for (StatusReport.ReplicaStatus rs : c.replicaStatus()) {
+                    out.printf("         %-40s %-22s %-9s %s%n", rs.id(), rs.endpoint() == null ? "-" : rs.endpoint(),
+                            rs.running() ? "running" : "stopped", rs.health() + (rs.output() == null ? "" : " " + oneLine(rs.output())));
+                }
+            }
+        }
+        if (!r.strays().isEmpty()) {
+            out.println("other containers of " + r.service() + " (not in the state): " + String.join(", ", r.strays()));
+        }
+        out.flush();
+    }
+
+    private static String oneLine(String s) {
+        String one = s.replaceAll("\\s+", " ");
+        return one.length() > 80 ? one.substring(0, 80) + "..." : one;
+    }
+}
