@@ -142,13 +142,32 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         long end = System.nanoTime() + health.deadline().toNanos();
         long streakNanos = health.interval().toNanos() * (health.passes() - 1);
         Map<String, long[]> streaks = new HashMap<>(); // id -> {check modify index, passing since}
+        Map<String, Instance> seen = new HashMap<>();
         long index = 0;
         int lastCount = -1;
+        boolean first = true;
         while (true) {
-            boolean streaksRunning = streaks.size() > passedCount(streaks, streakNanos);
+            int passed = passedCount(streaks, streakNanos);
+            if (passed != lastCount && !first) {
+                events.progress(passed + "/" + ids.size() + " replicas passing");
+                lastCount = passed;
+            }
+            if (passed == ids.size()) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new PhaseFailure("health gate: " + passed + "/" + ids.size() + " replicas passed "
+                        + health.path() + " " + health.passes() + " times in a row within "
+                        + Durations.format(health.deadline()) + "; " + describeFailing(ids, seen));
+            }
+            boolean streaksRunning = streaks.size() > passed;
+            if (!first) {
+                breathe(streaksRunning ? 200 : 100);
+            }
+            first = false;
             Response<List<HealthService>> r = query(service, streaksRunning ? -1 : index, end);
             index = r.getConsulIndex() == null ? 0 : r.getConsulIndex();
-            Map<String, Instance> seen = new HashMap<>();
+            seen.clear();
             for (HealthService hs : r.getValue()) {
                 Instance i = toInstance(hs);
                 if (!ids.contains(i.id())) {
@@ -164,20 +183,6 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
                 }
             }
             streaks.keySet().retainAll(seen.keySet());
-            int passed = passedCount(streaks, streakNanos);
-            if (passed != lastCount) {
-                events.progress(passed + "/" + ids.size() + " replicas passing");
-                lastCount = passed;
-            }
-            if (passed == ids.size()) {
-                return;
-            }
-            if (System.nanoTime() > end) {
-                throw new PhaseFailure("health gate: " + passed + "/" + ids.size() + " replicas passed "
-                        + health.path() + " " + health.passes() + " times in a row within "
-                        + Durations.format(health.deadline()) + "; " + describeFailing(ids, seen));
-            }
-            breathe(streaks.isEmpty() ? 100 : 200);
         }
     }
 

@@ -213,7 +213,8 @@ public final class Deployer {
         private RuntimeException rollback(RuntimeException cause) {
             Phase failed = Phase.valueOf(journal.phase().toUpperCase(java.util.Locale.ROOT));
             String reason = failed.label() + " failed: " + cause.getMessage();
-            List<String> problems = pc.run(Phase.ROLLBACK, "rolling back: " + reason,
+            List<String> problems = pc.run(Phase.ROLLBACK, "rolling back after the failed " + failed.label()
+                            + " (traffic, state, then the new replicas)",
                     () -> new Restorer(sys).restore(spec.service(), journal));
             if (!problems.isEmpty()) {
                 String where = "rollback of deploy " + deployId + " is incomplete, a human must look:\n  - "
