@@ -16,31 +16,11 @@
 # start is idempotent: an instance already running on the same port prints the same lines.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}
-export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+KIND=nginx
+USAGE="start NAME PORT [SERVICE] | reload NAME | stop NAME | status NAME"
+# shellcheck source=lib/proxy.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/proxy.sh"
 QUIT_WAIT=${BLUEGREEN_NGINX_QUIT_WAIT:-15}   # seconds for a graceful quit before TERM, then KILL
-
-usage() { echo "usage: $0 start NAME PORT [SERVICE] | reload NAME | stop NAME | status NAME" >&2; exit 64; }
-warn() { printf 'nginx-proxy: %s\n' "$*" >&2; }
-die() { warn "$*"; exit 1; }
-
-action=${1:-}
-name=${2:-}
-port=${3:-}
-service=${4:-$name}
-[ -n "$action" ] && [ -n "$name" ] || usage
-label='^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'
-[[ $name =~ $label ]] || die "NAME must be a DNS label ([a-z0-9-], at most 63): '$name'"
-[[ $service =~ $label ]] || die "SERVICE must be a DNS label ([a-z0-9-], at most 63): '$service'"
-if [ -n "$port" ]; then
-  [[ $port =~ ^[0-9]{1,5}$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "PORT must be 1..65535: '$port'"
-fi
-
-command -v nginx >/dev/null || die "nginx is not installed (scripts/install.sh installs nginx-light)"
-mkdir -p "$STATE"
-STATE=$(cd "$STATE" && pwd)
-DIR=$STATE/nginx/$name
 CONF=$DIR/nginx.conf
 PIDFILE=$DIR/nginx.pid
 UPSTREAM=$DIR/upstreams/$service.conf
@@ -62,20 +42,6 @@ master_pid() {
   case "$cmd" in "nginx: master process"*"$CONF"*) printf '%s' "$pid" ;; esac
 }
 
-alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  case "${stat%% *}" in Z | X | "") return 1 ;; esac
-}
-
-wait_gone() { # PID SECONDS
-  local deadline=$((SECONDS + $2))
-  while alive "$1"; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.1
-  done
-}
 
 conf_port() { sed -n 's/^[[:space:]]*listen[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]\{1,\}\);.*/\1/p' "$CONF" 2>/dev/null | head -n1; }
 conf_service() { sed -n 's#^[[:space:]]*proxy_pass[[:space:]]\{1,\}http://\([a-z0-9-]\{1,\}\);.*#\1#p' "$CONF" 2>/dev/null | head -n1; }
@@ -190,12 +156,7 @@ do_stop() {
   workers=$(pgrep -P "$pid" || true)
   # A graceful quit lets in-flight requests finish; fall back to the signal when the config no longer parses.
   "${NGINX[@]}" -s quit 2>/dev/null || kill -QUIT "$pid" 2>/dev/null || true
-  if ! wait_gone "$pid" "$QUIT_WAIT"; then
-    warn "$name (pid $pid) still running ${QUIT_WAIT}s after quit; terminating"
-    kill -TERM "$pid" 2>/dev/null || true
-    wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" 5 || true
-  fi
+  stop_within "$pid" "$QUIT_WAIT"
   # Workers whose master was killed keep the listening socket: never leave them behind.
   local w
   for w in $workers; do
@@ -208,22 +169,10 @@ do_stop() {
 }
 
 do_status() {
-  local pid
-  pid=$(master_pid)
-  if [ -n "$pid" ]; then
-    echo "$name running at 127.0.0.1:$(conf_port) (pid $pid)"
-  else
-    echo "$name not running"
-    return 3
-  fi
+  report_status "$(master_pid)" "$(conf_port)"
 }
 
-# One start/stop/reload at a time per instance.
-if [ "$action" != status ]; then
-  mkdir -p "$DIR"
-  exec 9>"$DIR/.lock"
-  flock -w 60 9 || die "another nginx-proxy.sh holds $DIR/.lock"
-fi
+lock_instance
 
 case "$action" in
   start) do_start ;;

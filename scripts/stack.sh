@@ -8,8 +8,8 @@
 #
 # usage: scripts/stack.sh up|down|status
 #   up      installs what is missing (scripts/install.sh), then starts each part that does not answer yet.
-#   down    removes containers labelled bluegreen.service (only those), stops the nginx proxies of
-#           scripts/nginx-proxy.sh, and stops the processes that `up` started (never anything else).
+#   down    removes containers labelled bluegreen.service (only those), stops the nginx and HAProxy proxies
+#           of scripts/nginx-proxy.sh and scripts/haproxy-proxy.sh, and stops the processes that `up` started (never anything else).
 #   status  one line per part; exits 0 when every part answers, 3 otherwise.
 #
 # State (configs, logs, pid files, registry storage): ${BLUEGREEN_STACK_DIR:-<repo>/.stack}.
@@ -425,14 +425,15 @@ remove_labelled() {
   say "removed $n container(s) labelled bluegreen.service: ${names% }"
 }
 
-stop_nginx_proxies() {
-  local d name
-  [ -d "$STATE/nginx" ] || return 0
-  for d in "$STATE"/nginx/*/; do
-    [ -f "$d/nginx.conf" ] || continue
+# stop_proxies KIND CONF: stops each running proxy of scripts/KIND-proxy.sh (KIND: nginx or haproxy).
+stop_proxies() {
+  local kind=$1 conf=$2 d name
+  [ -d "$STATE/$kind" ] || return 0
+  for d in "$STATE/$kind"/*/; do
+    [ -f "$d/$conf" ] || continue
     name=$(basename "$d")
-    if "$ROOT/scripts/nginx-proxy.sh" status "$name" >/dev/null 2>&1; then
-      "$ROOT/scripts/nginx-proxy.sh" stop "$name" 2>&1 >/dev/null | sed -n '$p' || warn "could not stop nginx $name"
+    if "$ROOT/scripts/$kind-proxy.sh" status "$name" >/dev/null 2>&1; then
+      "$ROOT/scripts/$kind-proxy.sh" stop "$name" 2>&1 >/dev/null | sed -n '$p' || warn "could not stop $kind $name"
     fi
   done
 }
@@ -441,7 +442,8 @@ cmd_down() {
   local pid stale
   mkdir -p "$RUN_DIR"
   lock
-  stop_nginx_proxies
+  stop_proxies nginx nginx.conf
+  stop_proxies haproxy haproxy.cfg
   remove_labelled
   stop_part consul consul_answers "$CONSUL_ADDR" || true
   stop_part registry-auth registry_auth_answers "$REGISTRY_AUTH_ADDR" || true
@@ -502,6 +504,12 @@ cmd_status() {
       else
         say "nginx $name not running (would listen on 127.0.0.1:$port)"
       fi
+    done
+  fi
+  if [ -d "$STATE/haproxy" ]; then
+    for d in "$STATE"/haproxy/*/; do
+      [ -f "$d/haproxy.cfg" ] || continue
+      say "haproxy $("$ROOT/scripts/haproxy-proxy.sh" status "$(basename "$d")" 2>/dev/null || true)"
     done
   fi
   return $ok

@@ -1,6 +1,7 @@
 package io.bluegreen.cli;
 
 import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.FlipFigures;
 import io.bluegreen.core.engine.History;
 import io.bluegreen.core.engine.HistoryRecord;
 import java.util.List;
@@ -35,14 +36,20 @@ final class HistoryCommand extends Subcommand implements Callable<Integer> {
                 cli.out().println("no history for " + s);
                 return BlueGreenCli.OK;
             }
-            cli.out().printf("%-20s %-8s %-15s %-10s %-14s %-8s %s%n", "ID", "KIND", "OUTCOME", "VERSION", "COLOR", "TIME", "REASON");
+            cli.out().printf("%-20s %-8s %-15s %-10s %-14s %-8s %-18s %s%n", "ID", "KIND", "OUTCOME", "VERSION", "COLOR", "TIME",
+                    "FLIP", "REASON");
             for (HistoryRecord r : records) {
                 String colors = (r.previousColor() == null ? "" : r.previousColor() + "->") + (r.color() == null ? "-" : r.color());
-                cli.out().printf("%-20s %-8s %-15s %-10s %-14s %-8s %s%n", r.id(), r.kind(), r.outcome(),
-                        r.version() == null ? "-" : r.version(), colors, EventPrinter.seconds(r.durationMs()),
+                cli.out().printf("%-20s %-8s %-15s %-10s %-14s %-8s %-18s %s%n", r.id(), r.kind(), r.outcome(),
+                        r.version() == null ? "-" : r.version(), colors, EventPrinter.seconds(r.durationMs()), flip(r.flip()),
                         r.reason() == null ? "" : r.reason().replaceAll("\\s+", " "));
             }
             return BlueGreenCli.OK;
         }
+    }
+
+    /** "12ms 0/41 fail" : the flip's time and, when it was probed, failed of sent requests. */
+    private static String flip(FlipFigures f) {
+        return f == null ? "-" : f.flipMs() + "ms" + (f.requests() == null ? "" : " " + f.failed() + "/" + f.requests() + " fail");
     }
 }

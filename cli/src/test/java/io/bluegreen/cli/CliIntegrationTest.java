@@ -36,7 +36,7 @@ public class CliIntegrationTest {
     private NginxProxy nginx;
 
     @Before
-    public void names() {
+    public void names() throws Exception {
         service = svc.name();
         nginx = svc.nginx();
     }

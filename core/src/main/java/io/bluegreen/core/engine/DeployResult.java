@@ -2,8 +2,15 @@ package io.bluegreen.core.engine;
 
 import java.util.List;
 
-/** What a successful deploy did; the Jenkins step returns it as a map. */
+/** What a successful deploy did; the Jenkins step returns it as a map. {@code flip}: the measured switch, if any. */
 public record DeployResult(String service, String deployId, String color, String previousColor, String version,
                            String image, String digest, long durationMs, List<HistoryRecord.PhaseTiming> phases,
-                           List<String> warnings) {
+                           List<String> warnings, FlipFigures flip) {
+
+    /** A result without flip figures. */
+    public DeployResult(String service, String deployId, String color, String previousColor, String version,
+                        String image, String digest, long durationMs, List<HistoryRecord.PhaseTiming> phases,
+                        List<String> warnings) {
+        this(service, deployId, color, previousColor, version, image, digest, durationMs, phases, warnings, null);
+    }
 }

@@ -69,6 +69,7 @@ public final class Deployer {
         private Color target;
         private Color previous;
         private Journal journal;
+        private FlipFigures flip;
 
         Attempt(DeploymentSpec spec, String deployId, PhaseClock pc, TrafficRouter router, String startedAt, long t0) {
             this.spec = spec;
@@ -109,7 +110,7 @@ public final class Deployer {
             record("succeeded", warnings.isEmpty() ? null : String.join("; ", warnings));
             pc.result("deployed " + spec.service() + " " + spec.tag() + " to " + target.label() + " in " + ms + " ms", ms);
             return new DeployResult(spec.service(), deployId, target.label(), previous == null ? null : previous.label(),
-                    spec.tag(), spec.imageRef(), digest, ms, pc.timings(), List.copyOf(warnings));
+                    spec.tag(), spec.imageRef(), digest, ms, pc.timings(), List.copyOf(warnings), flip);
         }
 
         private void prepareImage() {
@@ -141,9 +142,15 @@ public final class Deployer {
                     () -> sys.registry().awaitPassing(spec.service(), ids, spec.health(), pc.sink(Phase.GATE)));
             journal(Phase.FLIP);
             pc.run(Phase.FLIP, "switching " + router.describe() + " to " + target.label(), () -> {
-                router.route(spec.service(), fresh.stream().map(Replica::endpoint).toList(),
-                        spec.service() + " " + target.label() + " " + spec.tag() + " deploy " + deployId);
-                pc.sink(Phase.FLIP).progress("traffic now on " + target.label() + "; recording the new state");
+                flip = FlipMeter.measure(spec.verify().url(), () -> router.route(spec.service(),
+                        fresh.stream().map(Replica::endpoint).toList(),
+                        spec.service() + " " + target.label() + " " + spec.tag() + " deploy " + deployId));
+                pc.sink(Phase.FLIP).progress("traffic now on " + target.label() + " (" + flip.summary() + "); recording the new state");
+                if (spec.verify().maxFlipFailures().isPresent() && flip.failed() != null
+                        && flip.failed() > spec.verify().maxFlipFailures().get()) {
+                    throw new PhaseFailure("the flip failed " + flip.failed() + " requests, more than verify.maxFlipFailures ("
+                            + spec.verify().maxFlipFailures().get() + ")");
+                }
                 ServiceState next = nextState(before, fresh);
                 Versioned<ServiceState> now = sys.store().readState(spec.service());
                 if (!now.value().equals(before) || !sys.store().writeState(spec.service(), next, now.index())) {
@@ -201,6 +208,8 @@ public final class Deployer {
                             throw new PhaseFailure("state changed while retiring " + previous.label());
                         }
                     }
+                    Drainer.drain(router, stale.stream().map(Replica::endpoint).toList(), spec.router().drain(),
+                            pc.sink(Phase.RETIRE));
                     new Retirer(sys).retire(spec.service(), stale, pc.sink(Phase.RETIRE));
                 });
             } catch (RuntimeException e) {
@@ -240,7 +249,7 @@ public final class Deployer {
                 sys.store().appendHistory(spec.service(), new HistoryRecord(deployId, "deploy", outcome, spec.service(),
                         spec.tag(), target == null ? null : target.label(), previous == null ? null : previous.label(),
                         spec.imageRef(), digest, startedAt, pc.now(), (System.nanoTime() - t0) / 1_000_000,
-                        pc.redact(reason), pc.timings()));
+                        pc.redact(reason), pc.timings(), flip));
             } catch (RuntimeException e) {
                 pc.warn(Phase.RETIRE, "could not write the history record: " + e.getMessage());
             }

@@ -5,11 +5,8 @@ import io.bluegreen.core.engine.RouterState;
 import io.bluegreen.core.engine.SystemUnreachableException;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -51,11 +48,7 @@ public final class NginxRouter implements TrafficRouter {
 
     @Override
     public Optional<String> snapshot() {
-        try {
-            return Files.exists(upstreamFile) ? Optional.of(Files.readString(upstreamFile)) : Optional.empty();
-        } catch (IOException e) {
-            throw new RouterException("cannot read " + upstreamFile + ": " + e.getMessage(), e);
-        }
+        return AtomicFile.read(upstreamFile);
     }
 
     @Override
@@ -128,21 +121,7 @@ public final class NginxRouter implements TrafficRouter {
     }
 
     private void write(Optional<String> content) {
-        try {
-            if (content.isEmpty()) {
-                Files.deleteIfExists(upstreamFile);
-                return;
-            }
-            Path tmp = Files.createTempFile(upstreamFile.getParent(), "." + upstreamFile.getFileName(), ".tmp");
-            Files.writeString(tmp, content.get(), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, upstreamFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, upstreamFile, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new RouterException("cannot write " + upstreamFile + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(upstreamFile, content);
     }
 
     private static Command.Result runOrUnreachable(String... argv) {
@@ -167,8 +146,15 @@ public final class NginxRouter implements TrafficRouter {
         return binary;
     }
 
+    /** nginx has no per-upstream counters: old workers are "shutting down" exactly while they finish requests. */
+    @Override
+    public int inFlight(List<Endpoint> endpoints) {
+        Optional<NginxWorkers> w = workers();
+        return w.flatMap(NginxWorkers::master).map(m -> w.get().finishing(m)).orElse(0);
+    }
+
     @Override
     public RouterState state() {
-        return new RouterState("nginx", upstreamFile.toString(), configFile.toString(), binary);
+        return RouterState.nginx(upstreamFile.toString(), configFile.toString(), binary);
     }
 }

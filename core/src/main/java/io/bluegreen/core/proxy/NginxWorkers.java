@@ -79,6 +79,11 @@ final class NginxWorkers {
         return someNew && oldQuitting;
     }
 
+    /** Workers of an earlier config still finishing their requests. */
+    int finishing(long master) {
+        return (int) workers(master).stream().filter(NginxWorkers::shuttingDown).count();
+    }
+
     private static boolean shuttingDown(long pid) {
         try {
             byte[] cmd = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));

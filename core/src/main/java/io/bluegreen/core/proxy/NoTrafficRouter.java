@@ -29,6 +29,12 @@ public final class NoTrafficRouter implements TrafficRouter {
     public void restore(Optional<String> snapshot) {
     }
 
+    /** Clients reach replicas directly: the app's own drain on {@code docker stop} finishes their requests. */
+    @Override
+    public int inFlight(List<Endpoint> endpoints) {
+        return 0;
+    }
+
     @Override
     public RouterState state() {
         return RouterState.NONE;

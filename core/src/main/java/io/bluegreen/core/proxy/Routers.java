@@ -15,6 +15,10 @@ public final class Routers {
                 RouterSpec.Nginx n = spec.nginx().orElseThrow();
                 yield new NginxRouter(n.upstreamFile(), n.configFile(), n.binary());
             }
+            case HAPROXY -> {
+                RouterSpec.Haproxy h = spec.haproxy().orElseThrow();
+                yield new HaproxyRouter(h.socket(), h.backend(), h.backendFile());
+            }
             case NONE -> new NoTrafficRouter();
         };
     }
@@ -23,9 +27,10 @@ public final class Routers {
         if (state == null || "none".equals(state.type())) {
             return new NoTrafficRouter();
         }
-        if ("nginx".equals(state.type())) {
-            return new NginxRouter(Path.of(state.upstreamFile()), Path.of(state.configFile()), state.binary());
-        }
-        throw new IllegalStateException("unknown router type in state: " + state.type());
+        return switch (state.type()) {
+            case "nginx" -> new NginxRouter(Path.of(state.upstreamFile()), Path.of(state.configFile()), state.binary());
+            case "haproxy" -> new HaproxyRouter(state.socket(), state.backend(), Path.of(state.backendFile()));
+            default -> throw new IllegalStateException("unknown router type in state: " + state.type());
+        };
     }
 }

@@ -25,6 +25,12 @@ public interface TrafficRouter {
     /** Puts back a {@link #snapshot()}. */
     void restore(Optional<String> snapshot);
 
+    /**
+     * How many requests the proxy still has in flight to {@code endpoints}, which no longer get new ones; a
+     * proxy that cannot count per endpoint answers for everything it still finishes from before the last flip.
+     */
+    int inFlight(List<Endpoint> endpoints);
+
     /** How to find this router again without the spec (kept in KV). */
     RouterState state();
 }

@@ -9,14 +9,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Requests a URL (the proxy's public address) every 100 ms in the background and counts failures. Failures
+ * Requests a URL (the proxy's public address) in the background, every 100 ms unless told otherwise, and counts
+ * failures and the longest time between two successes. Failures
  * before the first success are not counted (a first deploy replaces a proxy that answered nothing, and
  * nginx's old workers finish a reload still answering as before); a probe that never succeeds fails.
  */
 public final class UrlProbe {
     private static final Duration PAUSE = Duration.ofMillis(100);
     private final URI url;
+    private final Duration pause;
     private final long endNanos;
+    private long lastSuccessNanos;
+    private long longestGapNanos;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicReference<String> firstError = new AtomicReference<>();
@@ -24,8 +28,9 @@ public final class UrlProbe {
     private final Thread thread;
     private volatile boolean stopped;
 
-    private UrlProbe(URI url, Duration maxDuration) {
+    private UrlProbe(URI url, Duration maxDuration, Duration pause) {
         this.url = url;
+        this.pause = pause;
         this.endNanos = System.nanoTime() + maxDuration.plusSeconds(5).toNanos();
         this.thread = new Thread(this::loop, "bluegreen-url-probe");
         this.thread.setDaemon(true);
@@ -33,7 +38,12 @@ public final class UrlProbe {
 
     /** Probes until {@link #stop()}, and never longer than {@code maxDuration} plus a margin. */
     public static UrlProbe start(URI url, Duration maxDuration) {
-        UrlProbe p = new UrlProbe(url, maxDuration);
+        return start(url, maxDuration, PAUSE);
+    }
+
+    /** As {@link #start(URI, Duration)}, with {@code pause} between one answer and the next request. */
+    public static UrlProbe start(URI url, Duration maxDuration, Duration pause) {
+        UrlProbe p = new UrlProbe(url, maxDuration, pause);
         p.thread.start();
         return p;
     }
@@ -48,7 +58,7 @@ public final class UrlProbe {
                 if (r.statusCode() >= 400) {
                     fail("HTTP " + r.statusCode());
                 } else {
-                    settled = true;
+                    succeeded();
                 }
             } catch (java.io.IOException e) {
                 fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
@@ -56,15 +66,25 @@ public final class UrlProbe {
                 return;
             }
             try {
-                Thread.sleep(PAUSE.toMillis());
+                Thread.sleep(pause.toMillis());
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
+    private void succeeded() {
+        long now = System.nanoTime();
+        if (settled) {
+            longestGapNanos = Math.max(longestGapNanos, now - lastSuccessNanos);
+        }
+        lastSuccessNanos = now;
+        settled = true;
+    }
+
     private void fail(String why) {
         if (settled) {
+            longestGapNanos = Math.max(longestGapNanos, System.nanoTime() - lastSuccessNanos);
             failed.incrementAndGet();
             firstError.compareAndSet(null, why);
         } else {
@@ -88,6 +108,11 @@ public final class UrlProbe {
     /** Failed requests after the first success; every request when none succeeded. */
     public int failed() {
         return settled ? failed.get() : sent.get();
+    }
+
+    /** After {@link #stop()}: the longest time without a successful answer since the first one, in ms. */
+    public long longestGapMs() {
+        return longestGapNanos / 1_000_000;
     }
 
     public String firstError() {

@@ -1,14 +1,25 @@
 package io.bluegreen.core.spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
-/** Which proxy the flip drives; {@code nginx} is present exactly when {@code type} is NGINX. */
-public record RouterSpec(Type type, Optional<Nginx> nginx) {
+/**
+ * Which proxy the flip drives; {@code nginx} is present exactly when {@code type} is NGINX, {@code haproxy}
+ * exactly when it is HAPROXY. {@code drain} bounds how long retiring a color waits for its in-flight requests.
+ */
+public record RouterSpec(Type type, Optional<Nginx> nginx, Optional<Haproxy> haproxy, Duration drain) {
 
-    public enum Type { NGINX, NONE }
+    public enum Type { NGINX, HAPROXY, NONE }
 
     /** The tool owns {@code upstreamFile}; {@code configFile} is the whole config it checks and reloads. */
     public record Nginx(Path upstreamFile, Path configFile, String binary) {
+    }
+
+    /**
+     * {@code socket} is the admin socket (a unix socket path, or host:port); the tool owns the server lines of
+     * {@code backendFile}, the file holding the {@code backend} section that HAProxy loads at start.
+     */
+    public record Haproxy(String socket, String backend, Path backendFile) {
     }
 }

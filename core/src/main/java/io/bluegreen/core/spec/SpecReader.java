@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -36,6 +37,8 @@ public final class SpecReader {
     static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     static final Pattern HTTP_PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*");
+    static final Pattern HAPROXY_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,63}");
+    static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})");
     static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_SPEC_BYTES = 1 << 20;
 
@@ -180,57 +183,96 @@ public final class SpecReader {
             v.problem("url", SpecNode.quote(s) + " is not an http(s) URL with a host (and no user:password in it)");
             return Optional.empty();
         });
+        Optional<Integer> maxFlipFailures = v.has("maxFlipFailures")
+                ? Optional.of(v.integer("maxFlipFailures", 0, 1_000_000, 0)) : Optional.empty();
+        if (maxFlipFailures.isPresent() && url.isEmpty() && !v.has("url")) {
+            v.problem("maxFlipFailures", "needs verify.url: the flip is measured by requests through the proxy");
+        }
         v.rejectUnknown();
-        return new VerifySpec(window, url);
+        return new VerifySpec(window, url, maxFlipFailures);
     }
 
     private static RouterSpec readRouter(SpecNode r, Path base) {
         String type = r.string("type").orElse("none").toLowerCase(Locale.ROOT);
+        Duration drain = r.duration("drain", Duration.ZERO, Duration.ofMinutes(10), Duration.ofSeconds(30));
         SpecNode n = r.child("nginx");
-        RouterSpec spec;
+        SpecNode h = r.child("haproxy");
+        Optional<RouterSpec.Nginx> nginx = Optional.empty();
+        Optional<RouterSpec.Haproxy> haproxy = Optional.empty();
+        RouterSpec.Type kind = RouterSpec.Type.NONE;
         switch (type) {
             case "nginx" -> {
-                Path upstream = n.has("upstreamFile") ? upstreamFile(n, base) : missing(n, "upstreamFile");
+                kind = RouterSpec.Type.NGINX;
+                Path upstream = ownedFile(n, "upstreamFile", base);
                 Path config = n.existingPath("configFile", base, false, true);
                 String binary = n.string("binary").orElse("nginx");
-                spec = new RouterSpec(RouterSpec.Type.NGINX,
-                        Optional.ofNullable(upstream == null || config == null ? null
-                                : new RouterSpec.Nginx(upstream, config, binary)));
+                nginx = Optional.ofNullable(upstream == null || config == null ? null
+                        : new RouterSpec.Nginx(upstream, config, binary));
             }
-            case "none" -> {
-                if (r.has("nginx")) {
-                    r.problem("nginx", "is only allowed with router.type: nginx");
-                }
-                spec = new RouterSpec(RouterSpec.Type.NONE, Optional.empty());
+            case "haproxy" -> {
+                kind = RouterSpec.Type.HAPROXY;
+                String socket = haproxySocket(h, base);
+                String backend = h.matching("backend", HAPROXY_NAME,
+                        "is not an HAProxy backend name (1 to 63 of A-Z a-z 0-9 . _ : -)", null);
+                Path backendFile = ownedFile(h, "backendFile", base);
+                haproxy = Optional.ofNullable(socket == null || backend == null || backendFile == null ? null
+                        : new RouterSpec.Haproxy(socket, backend, backendFile));
             }
-            default -> {
-                r.problem("type", SpecNode.quote(type) + " is not a router type (nginx, none)");
-                spec = new RouterSpec(RouterSpec.Type.NONE, Optional.empty());
-            }
+            case "none" -> { }
+            default -> r.problem("type", SpecNode.quote(type) + " is not a router type (nginx, haproxy, none)");
+        }
+        if (kind != RouterSpec.Type.NGINX && r.has("nginx")) {
+            r.problem("nginx", "is only allowed with router.type: nginx");
+        }
+        if (kind != RouterSpec.Type.HAPROXY && r.has("haproxy")) {
+            r.problem("haproxy", "is only allowed with router.type: haproxy");
         }
         n.rejectUnknown();
+        h.rejectUnknown();
         r.rejectUnknown();
-        return spec;
+        return new RouterSpec(kind, nginx, haproxy, drain);
     }
 
-    private static Path missing(SpecNode n, String key) {
-        n.requiredString(key);
-        return null;
+    /** host:port (a TCP admin socket) as given, or a unix socket path resolved against {@code base}. */
+    private static String haproxySocket(SpecNode h, Path base) {
+        String s = h.requiredString("socket");
+        if (s == null) {
+            return null;
+        }
+        Matcher tcp = HOST_PORT.matcher(s);
+        if (tcp.matches()) {
+            int port = Integer.parseInt(tcp.group(3));
+            if (port < 1 || port > 65535) {
+                h.problem("socket", SpecNode.quote(s) + ": the port must be from 1 to 65535");
+                return null;
+            }
+            return s;
+        }
+        if (s.contains(":")) {
+            h.problem("socket", SpecNode.quote(s) + " is neither host:port nor a unix socket path");
+            return null;
+        }
+        Path p = base.resolve(s).normalize();
+        if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
+            h.problem("socket", "folder " + p.getParent() + " does not exist");
+            return null;
+        }
+        return p.toString();
     }
 
     /** The tool writes this file, so only its folder must exist already. */
-    private static Path upstreamFile(SpecNode n, Path base) {
-        String s = n.requiredString("upstreamFile");
+    private static Path ownedFile(SpecNode n, String key, Path base) {
+        String s = n.requiredString(key);
         if (s == null) {
             return null;
         }
         Path p = base.resolve(s).normalize();
         if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
-            n.problem("upstreamFile", "folder " + p.getParent() + " does not exist");
+            n.problem(key, "folder " + p.getParent() + " does not exist");
             return null;
         }
         if (Files.isDirectory(p)) {
-            n.problem("upstreamFile", p + " is a folder, not a file");
+            n.problem(key, p + " is a folder, not a file");
             return null;
         }
         return p;

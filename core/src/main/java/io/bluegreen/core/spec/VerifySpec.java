@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * After the flip the new color must stay passing for {@code window}; when {@code url} is given,
- * requests to it (normally the proxy's public address) must succeed throughout that window too.
+ * requests to it (normally the proxy's public address) must succeed throughout that window too, and the
+ * flip itself is measured through it. A flip that failed more than {@code maxFlipFailures} of those
+ * requests fails the deploy (and rolls it back).
  */
-public record VerifySpec(Duration window, Optional<URI> url) {
+public record VerifySpec(Duration window, Optional<URI> url, Optional<Integer> maxFlipFailures) {
 }

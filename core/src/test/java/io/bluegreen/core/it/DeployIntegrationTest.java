@@ -48,7 +48,7 @@ public class DeployIntegrationTest {
     private final List<DeployEvent> events = new CopyOnWriteArrayList<>();
 
     @Before
-    public void names() {
+    public void names() throws Exception {
         service = svc.name();
         nginx = svc.nginx();
     }

@@ -2,11 +2,15 @@ package io.bluegreen.core.it;
 
 import org.junit.rules.ExternalResource;
 
-/** A fresh service name and its own real nginx for each test; afterwards every trace of it is removed. */
+/**
+ * A fresh service name and its own real nginx (or HAProxy) for each test, started on first use; afterwards
+ * every trace of it is removed.
+ */
 public final class ServiceUnderTest extends ExternalResource {
     private final String prefix;
     private String name;
     private NginxProxy nginx;
+    private HaproxyProxy haproxy;
 
     public ServiceUnderTest(String prefix) {
         this.prefix = prefix;
@@ -16,16 +20,19 @@ public final class ServiceUnderTest extends ExternalResource {
     protected void before() throws Throwable {
         Stack.shared();
         name = Stack.uniqueService(prefix);
-        nginx = NginxProxy.start(name);
     }
 
     @Override
     protected void after() {
         Stack.cleanUp(Stack.shared().systems(), name);
-        try {
-            nginx.close();
-        } catch (Exception e) {
-            System.err.println("could not stop nginx " + name + ": " + e.getMessage());
+        for (AutoCloseable proxy : new AutoCloseable[] {nginx, haproxy}) {
+            try {
+                if (proxy != null) {
+                    proxy.close();
+                }
+            } catch (Exception e) {
+                System.err.println("could not stop the proxy of " + name + ": " + e.getMessage());
+            }
         }
     }
 
@@ -33,7 +40,17 @@ public final class ServiceUnderTest extends ExternalResource {
         return name;
     }
 
-    public NginxProxy nginx() {
+    public NginxProxy nginx() throws Exception {
+        if (nginx == null) {
+            nginx = NginxProxy.start(name);
+        }
         return nginx;
+    }
+
+    public HaproxyProxy haproxy() throws Exception {
+        if (haproxy == null) {
+            haproxy = HaproxyProxy.start(name);
+        }
+        return haproxy;
     }
 }

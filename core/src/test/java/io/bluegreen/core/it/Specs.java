@@ -13,7 +13,7 @@ public final class Specs {
     }
 
     /** {@code extra} is appended as YAML and may override nothing already present (the reader rejects duplicates). */
-    public static Path write(Path dir, String service, String tag, NginxProxy nginx, String keep, String extra) throws IOException {
+    public static Path write(Path dir, String service, String tag, Proxy proxy, String keep, String extra) throws IOException {
         String yaml = """
                 service: %s
                 image: %s/vote
@@ -25,21 +25,18 @@ public final class Specs {
                 health: { path: /health, interval: 1s, timeout: 1s, passes: 2, deadline: 12s }
                 standby: { keep: %s }
                 """.formatted(service, Stack.REGISTRY, tag, Stack.ROOT.resolve("examples/vote"), tag, keep);
-        if (nginx != null) {
+        if (proxy != null) {
             yaml += """
                     verify: { window: 2s, url: "%s" }
-                    router:
-                      type: nginx
-                      nginx: { upstreamFile: %s, configFile: %s }
-                    """.formatted(nginx.url(), nginx.upstreamFile, nginx.configFile);
+                    """.formatted(proxy.url()) + proxy.routerYaml();
         }
         Path f = dir.resolve(service + "-" + tag + ".yml");
         Files.writeString(f, yaml + (extra == null ? "" : extra));
         return f;
     }
 
-    public static DeploymentSpec spec(Path dir, String service, String tag, NginxProxy nginx, String keep, String extra)
+    public static DeploymentSpec spec(Path dir, String service, String tag, Proxy proxy, String keep, String extra)
             throws IOException {
-        return SpecReader.read(write(dir, service, tag, nginx, keep, extra), Map.of());
+        return SpecReader.read(write(dir, service, tag, proxy, keep, extra), Map.of());
     }
 }

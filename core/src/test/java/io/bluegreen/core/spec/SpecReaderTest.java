@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -177,9 +178,60 @@ public class SpecReaderTest {
         assertProblem(FULL.replace("nginx/upstreams/vote.conf", "nowhere/vote.conf"), "router.nginx.upstreamFile", "does not exist");
     }
 
+    private static final String HAPROXY = FULL.replace("""
+              type: nginx
+              nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
+            """, """
+              type: haproxy
+              drain: 45s
+              haproxy: { socket: haproxy/admin.sock, backend: vote, backendFile: haproxy/backend.cfg }
+            """).replace("verify: { window: 5s,", "verify: { window: 5s, maxFlipFailures: 0,");
+
+    @Test
+    public void readsTheHaproxyRouter() throws IOException {
+        Files.createDirectories(dir.resolve("haproxy"));
+        DeploymentSpec s = read(HAPROXY);
+        assertEquals(RouterSpec.Type.HAPROXY, s.router().type());
+        RouterSpec.Haproxy h = s.router().haproxy().orElseThrow();
+        assertEquals(dir.resolve("haproxy/admin.sock").toString(), h.socket());
+        assertEquals("vote", h.backend());
+        assertEquals(dir.resolve("haproxy/backend.cfg"), h.backendFile());
+        assertEquals(java.time.Duration.ofSeconds(45), s.router().drain());
+        assertEquals(Optional.of(0), s.verify().maxFlipFailures());
+        assertEquals("127.0.0.1:9999", read(HAPROXY.replace("socket: haproxy/admin.sock", "socket: 127.0.0.1:9999"))
+                .router().haproxy().orElseThrow().socket());
+        assertEquals(java.time.Duration.ofSeconds(30), read(FULL).router().drain());
+        assertEquals(Optional.empty(), read(FULL).verify().maxFlipFailures());
+    }
+
+    @Test
+    public void haproxyFieldsAreChecked() throws IOException {
+        Files.createDirectories(dir.resolve("haproxy"));
+        assertProblem(HAPROXY.replace("socket: haproxy/admin.sock, ", ""), "router.haproxy.socket", "is required");
+        assertProblem(HAPROXY.replace("socket: haproxy/admin.sock", "socket: nowhere/admin.sock"), "router.haproxy.socket",
+                "does not exist");
+        assertProblem(HAPROXY.replace("socket: haproxy/admin.sock", "socket: 127.0.0.1:99999"), "router.haproxy.socket",
+                "port must be from 1 to 65535");
+        assertProblem(HAPROXY.replace("socket: haproxy/admin.sock", "socket: 'a b:c'"), "router.haproxy.socket",
+                "neither host:port nor a unix socket path");
+        assertProblem(HAPROXY.replace("backend: vote", "backend: 'vote; rm -rf /'"), "router.haproxy.backend",
+                "not an HAProxy backend name");
+        assertProblem(HAPROXY.replace("backend: vote, ", ""), "router.haproxy.backend", "is required");
+        assertProblem(HAPROXY.replace("haproxy/backend.cfg", "nowhere/backend.cfg"), "router.haproxy.backendFile", "does not exist");
+        assertProblem(HAPROXY.replace("backendFile: haproxy/backend.cfg", "backendFile: haproxy"),
+                "router.haproxy.backendFile", "is a folder");
+        assertProblem(HAPROXY.replace("backend: vote", "backend: vote, reload: true"), "router.haproxy.reload", "unknown field");
+        assertProblem(HAPROXY.replace("drain: 45s", "drain: 11m"), "router.drain", "must be from 0s to 10m");
+        assertProblem(HAPROXY.replace("maxFlipFailures: 0", "maxFlipFailures: -1"), "verify.maxFlipFailures", "must be from 0");
+        assertProblem(HAPROXY.replace(" url: \"http://127.0.0.1:18080/\" ", " "), "verify.maxFlipFailures", "needs verify.url");
+        assertProblem(FULL.replace("type: nginx", "type: none").replace("  nginx: {", "  haproxy: {"), "router.haproxy",
+                "only allowed with router.type: haproxy");
+    }
+
     @Test
     public void routerTypeIsChecked() throws IOException {
-        assertProblem(FULL.replace("type: nginx", "type: haproxy"), "router.type", "not a router type");
+        assertProblem(FULL.replace("type: nginx", "type: traefik"), "router.type", "not a router type (nginx, haproxy, none)");
+        assertProblem(FULL.replace("type: nginx", "type: haproxy"), "router.nginx", "only allowed with router.type: nginx");
         assertProblem(FULL.replace("type: nginx", "type: none"), "router.nginx", "only allowed");
         assertProblem(FULL.replace("  nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }\n", ""),
                 "router.nginx.upstreamFile", "is required");

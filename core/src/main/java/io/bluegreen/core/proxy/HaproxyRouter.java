@@ -1,0 +1,191 @@
+package io.bluegreen.core.proxy;
+
+import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.proxy.HaproxyServers.Server;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Flips through HAProxy's runtime API, with no reload: the new endpoints are added (or put back) as servers
+ * of the backend and set ready, then the old ones go to maintenance (they finish what they have in flight but
+ * get no new request). Every answer is checked; the live state is read back ({@code show servers state}) before
+ * the flip counts as done. The ready servers are then written into {@code backendFile}, which HAProxy loads at
+ * start, so a restarted HAProxy serves the active color. Servers left in maintenance by the flip before are
+ * deleted. A failure puts the servers that were ready back before it is reported.
+ */
+public final class HaproxyRouter implements TrafficRouter {
+    private static final Set<String> DONE = Set.of("");
+    private static final String MARK = "# bluegreen:";
+    private static final int MAINT = 0x01 | 0x02 | 0x04 | 0x20;
+    private final HaproxyRuntime runtime;
+    private final String backend;
+    private final Path backendFile;
+
+    public HaproxyRouter(String socket, String backend, Path backendFile) {
+        this.runtime = new HaproxyRuntime(socket);
+        this.backend = backend;
+        this.backendFile = backendFile;
+    }
+
+    @Override
+    public String describe() {
+        return "HAProxy backend " + backend + " (admin socket " + runtime.address() + ")";
+    }
+
+    @Override
+    public void check() {
+        String answer = runtime.ask("show servers state " + backend);
+        if (answer.startsWith("Can't find backend")) {
+            throw new SystemUnreachableException("proxy", "HAProxy at " + runtime.address() + " has no backend " + backend, null);
+        }
+        HaproxyServers.parseState(backend, answer);
+        try {
+            header(backendLines());
+        } catch (RouterException e) {
+            throw new SystemUnreachableException("proxy", e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> snapshot() {
+        List<String> ready = servers().stream().filter(Server::ready).map(s -> s.endpoint().toString()).sorted().toList();
+        return ready.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", ready));
+    }
+
+    @Override
+    public void route(String service, List<Endpoint> endpoints, String note) {
+        if (endpoints.isEmpty()) {
+            throw new RouterException("refusing to route " + service + " to no endpoint at all");
+        }
+        apply(endpoints, note);
+    }
+
+    @Override
+    public void restore(Optional<String> snapshot) {
+        apply(snapshot.map(s -> s.lines().map(Endpoint::parse).toList()).orElse(List.of()), "restored");
+    }
+
+    @Override
+    public int inFlight(List<Endpoint> endpoints) {
+        Map<String, Integer> sessions = HaproxyServers.sessions(backend, runtime.ask("show stat -1 4 -1"));
+        return endpoints.stream().mapToInt(e -> sessions.getOrDefault(name(e), 0)).sum();
+    }
+
+    @Override
+    public RouterState state() {
+        return RouterState.haproxy(runtime.address(), backend, backendFile.toString());
+    }
+
+    private void apply(List<Endpoint> targets, String note) {
+        List<Server> before = servers();
+        try {
+            change(before, targets);
+            confirm(targets);
+            writeBackendFile(targets, note);
+        } catch (RuntimeException e) {
+            try {
+                change(servers(), before.stream().filter(Server::ready).map(Server::endpoint).toList());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    /** New servers ready first, then the others to maintenance: for a moment both serve, never neither. */
+    private void change(List<Server> current, List<Endpoint> targets) {
+        Map<String, Server> byName = current.stream().collect(Collectors.toMap(Server::name, Function.identity()));
+        Set<String> wanted = targets.stream().map(HaproxyRouter::name).collect(Collectors.toSet());
+        for (Endpoint e : targets) {
+            Server s = byName.get(name(e));
+            if (s == null) {
+                runtime.expect("add server " + backend + "/" + name(e) + " " + e, Set.of("New server registered."));
+            } else if (!s.endpoint().equals(e)) {
+                throw new RouterException("server " + backend + "/" + s.name() + " points at " + s.endpoint() + ", not " + e);
+            }
+            if (s == null || !s.ready()) {
+                runtime.expect("set server " + backend + "/" + name(e) + " state ready", DONE);
+            }
+        }
+        for (Server s : current) {
+            if (wanted.contains(s.name())) {
+                continue;
+            }
+            if ((s.adminState() & MAINT) == 0) {
+                runtime.expect("set server " + backend + "/" + s.name() + " state maint", DONE);
+            } else {
+                deleteStale(s);
+            }
+        }
+    }
+
+    /** A server already in maintenance before this flip; one still finishing a request stays until the next. */
+    private void deleteStale(Server s) {
+        String command = "del server " + backend + "/" + s.name();
+        String answer = runtime.ask(command);
+        if (!answer.equals("Server deleted.") && !answer.startsWith("Server still has connections")) {
+            throw new RouterException("HAProxy answered '" + command + "' unexpectedly: " + answer);
+        }
+    }
+
+    /** Reads the live state back: exactly the targets ready and running, every other server in maintenance. */
+    private void confirm(List<Endpoint> targets) {
+        Set<String> wanted = targets.stream().map(HaproxyRouter::name).collect(Collectors.toSet());
+        List<String> wrong = new ArrayList<>();
+        List<Server> now = servers();
+        for (Server s : now) {
+            boolean serving = s.ready() && s.opState() == 2;
+            if (wanted.contains(s.name()) != serving || (!wanted.contains(s.name()) && (s.adminState() & MAINT) == 0)) {
+                wrong.add(s.name() + " (op " + s.opState() + ", admin " + s.adminState() + ")");
+            }
+        }
+        Set<String> present = now.stream().map(Server::name).collect(Collectors.toSet());
+        wanted.stream().filter(w -> !present.contains(w)).forEach(w -> wrong.add(w + " missing"));
+        if (!wrong.isEmpty()) {
+            throw new RouterException("HAProxy's live state does not show the flip to " + targets + ": " + String.join(", ", wrong));
+        }
+    }
+
+    private List<Server> servers() {
+        return HaproxyServers.parseState(backend, runtime.ask("show servers state " + backend));
+    }
+
+    /** Keeps every line of the file but the tool's own, and puts the server lines right under {@code backend B}. */
+    private void writeBackendFile(List<Endpoint> targets, String note) {
+        List<String> lines = new ArrayList<>(backendLines());
+        lines.removeIf(l -> l.strip().startsWith("server ") || l.strip().startsWith(MARK));
+        int at = header(lines) + 1;
+        List<String> mine = new ArrayList<>();
+        mine.add("    " + MARK + " " + note.replaceAll("[\\r\\n]", " ") + ". The server lines are rewritten after every flip.");
+        targets.forEach(e -> mine.add("    server " + name(e) + " " + e));
+        lines.addAll(at, mine);
+        AtomicFile.write(backendFile, Optional.of(String.join("\n", lines) + "\n"));
+    }
+
+    private List<String> backendLines() {
+        return AtomicFile.read(backendFile).map(s -> s.lines().toList())
+                .orElseThrow(() -> new RouterException("HAProxy backend file " + backendFile + " does not exist"));
+    }
+
+    private int header(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().matches("backend\\s+" + java.util.regex.Pattern.quote(backend))) {
+                return i;
+            }
+        }
+        throw new RouterException("HAProxy backend file " + backendFile + " has no 'backend " + backend + "' line");
+    }
+
+    /** Server names are the endpoints themselves: a flip back finds the standby's servers by address. */
+    private static String name(Endpoint e) {
+        return e.toString();
+    }
+}

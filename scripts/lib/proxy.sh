@@ -1,0 +1,72 @@
+# Shared by scripts/nginx-proxy.sh and scripts/haproxy-proxy.sh (sourced, not run): the arguments
+# ACTION NAME [PORT [SERVICE]] checked, the instance folder <state>/KIND/NAME, process helpers and the
+# per-instance lock. The sourcing script sets KIND (nginx or haproxy) and USAGE, and passes its "$@".
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+
+usage() { echo "usage: $0 $USAGE" >&2; exit 64; }
+warn() { printf '%s-proxy: %s\n' "$KIND" "$*" >&2; }
+die() { warn "$*"; exit 1; }
+
+action=${1:-}
+name=${2:-}
+port=${3:-}
+service=${4:-$name}
+[ -n "$action" ] && [ -n "$name" ] || usage
+label='^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'
+[[ $name =~ $label ]] || die "NAME must be a DNS label ([a-z0-9-], at most 63): '$name'"
+[[ $service =~ $label ]] || die "SERVICE must be a DNS label ([a-z0-9-], at most 63): '$service'"
+if [ -n "$port" ]; then
+  [[ $port =~ ^[0-9]{1,5}$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "PORT must be 1..65535: '$port'"
+fi
+
+command -v "$KIND" >/dev/null || die "$KIND is not installed (scripts/install.sh installs it)"
+mkdir -p "$STATE"
+STATE=$(cd "$STATE" && pwd)
+DIR=$STATE/$KIND/$name
+
+alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  case "${stat%% *}" in Z | X | "") return 1 ;; esac
+}
+
+wait_gone() { # PID SECONDS
+  local deadline=$((SECONDS + $2))
+  while alive "$1"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.1
+  done
+}
+
+# One start/stop/reload at a time per instance (fd 9: the proxy must not inherit it).
+lock_instance() {
+  if [ "$action" != status ]; then
+    mkdir -p "$DIR"
+    exec 9>"$DIR/.lock"
+    flock -w 60 9 || die "another $KIND-proxy.sh holds $DIR/.lock"
+  fi
+}
+
+# stop_within PID SECONDS: after the graceful stop signal, waits SECONDS, then TERM, a bounded wait, then KILL.
+stop_within() {
+  local pid=$1 secs=$2
+  if ! wait_gone "$pid" "$secs"; then
+    warn "$name (pid $pid) still running ${secs}s after a graceful stop; terminating"
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null || true
+    wait_gone "$pid" 5 || true
+  fi
+}
+
+# report_status PID PORT: one line; returns 3 when PID is empty (not running).
+report_status() {
+  if [ -n "$1" ]; then
+    echo "$name running at 127.0.0.1:$2 (pid $1)"
+  else
+    echo "$name not running"
+    return 3
+  fi
+}
