@@ -1,0 +1,387 @@
+import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.Instance;
+import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.proxy.HaproxyRouter;
+import io.bluegreen.core.proxy.NginxRouter;
+import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.spec.SpecReader;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The flip benchmark (run it with bench/flip.sh). One run on loopback: two real colors of the example app
+ * (deployed by the engine), a real HAProxy, a real nginx driven by the tool, and a second nginx flipped the naive
+ * way (rewrite the upstream file, plain `nginx -s reload`, no check, no wait). Through each, wrk keeps a steady
+ * keep-alive load; first a window without flips (steady state), then a window with FLIPS flips. A prober
+ * requests /info.json back to back to time each flip (command issued → first answer from the new color).
+ * Last, rollback-to-standby (`bluegreen rollback`, the engine's StandbyRollback) is timed end to end.
+ * Everything it creates carries one service name and is removed at the end.
+ */
+public final class FlipBench {
+    static final Path ROOT = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    static final int FLIPS = Integer.getInteger("bench.flips", 20);
+    static final int REPLICAS = Integer.getInteger("bench.replicas", 6);
+    static final int CONNECTIONS = Integer.getInteger("bench.connections", 12);
+    static final int STEADY_SECONDS = Integer.getInteger("bench.steady", 6);
+    static final int FLIP_INTERVAL_MS = Integer.getInteger("bench.interval", 500);
+    static final int ROLLBACKS = Integer.getInteger("bench.rollbacks", 10);
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    public static void main(String[] args) throws Exception {
+        String service = "bench-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
+        List<Runnable> cleanUp = new ArrayList<>();
+        try (BlueGreen bg = BlueGreen.connect(Connections.fromEnvironment(System.getenv()))) {
+            try {
+                bench(bg.systems(), service, deadline, cleanUp);
+            } finally {
+                Collections.reverse(cleanUp);
+                cleanUp.forEach(r -> {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        System.err.println("clean-up: " + e.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    static void bench(Systems sys, String service, long deadline, List<Runnable> cleanUp) throws Exception {
+        cleanUp.add(() -> removeService(sys, service));
+        Map<String, String> hap = proxy("haproxy", service + "-hap", service, cleanUp);
+        Map<String, String> ngx = proxy("nginx", service + "-ngx", service, cleanUp);
+        Map<String, String> naive = proxy("nginx", service + "-naive", service, cleanUp);
+        Map<String, String> noKeepalive = proxy("nginx", service + "-nokeep", service, cleanUp);
+        clientKeepaliveOff(noKeepalive, service);
+
+        say("deploying v1 (blue) and v2 (green) of the example app, " + REPLICAS + " replicas each, behind HAProxy");
+        Path dir = Files.createTempDirectory("flipbench");
+        for (String tag : List.of("v1", "v2")) {
+            Path spec = dir.resolve(tag + ".yml");
+            Files.writeString(spec, """
+                    service: %s
+                    image: 127.0.0.1:5000/vote
+                    tag: %s
+                    build: { context: %s, args: { VERSION: %s } }
+                    push: true
+                    replicas: %d
+                    containerPort: 8080
+                    health: { path: /health, interval: 1s, passes: 2, deadline: 30s }
+                    verify: { window: 1s, url: "%s" }
+                    standby: { keep: 1h }
+                    router:
+                      type: haproxy
+                      haproxy: { socket: %s, backend: %s, backendFile: %s }
+                    """.formatted(service, tag, ROOT.resolve("examples/vote"), tag, REPLICAS, hap.get("url"),
+                    hap.get("socket"), hap.get("backend"), hap.get("backendFile")));
+            new Deployer(sys, e -> { }).deploy(SpecReader.read(spec, Map.of()));
+        }
+        List<Endpoint> blue = endpoints(sys, service, "blue");
+        List<Endpoint> green = endpoints(sys, service, "green");
+
+        List<Row> rows = new ArrayList<>();
+        TrafficRouter haproxy = new HaproxyRouter(hap.get("socket"), hap.get("backend"), Path.of(hap.get("backendFile")));
+        rows.add(run("HAProxy (runtime API)", hap.get("url"), blue, green, (to, c) -> haproxy.route(service, to, "bench " + c)));
+        TrafficRouter nginx = new NginxRouter(Path.of(ngx.get("upstreamFile")), Path.of(ngx.get("configFile")), "nginx");
+        rows.add(run("nginx (the tool: checked reload)", ngx.get("url"), blue, green,
+                (to, c) -> nginx.route(service, to, "bench " + c)));
+        rows.add(run("nginx naive (rewrite + reload)", naive.get("url"), blue, green,
+                (to, c) -> naiveFlip(naive, service, to)));
+        TrafficRouter nokeep = new NginxRouter(Path.of(noKeepalive.get("upstreamFile")),
+                Path.of(noKeepalive.get("configFile")), "nginx");
+        rows.add(run("nginx, keepalive_timeout 0 (tool)", noKeepalive.get("url"), blue, green,
+                (to, c) -> nokeep.route(service, to, "bench " + c)));
+        printTable(rows);
+        // The runs above flipped HAProxy behind the engine's back: put back the color the state says is active.
+        haproxy.route(service, endpoints(sys, service, sys.store().readState(service).value().activeColor().orElseThrow().label()),
+                "bench: back to the active color");
+
+        say("rollback to the warm standby (bluegreen rollback), " + ROLLBACKS + " times, through HAProxy");
+        List<Long> commandMs = new ArrayList<>();
+        List<Long> endToEndMs = new ArrayList<>();
+        for (int i = 0; i < ROLLBACKS && System.nanoTime() < deadline; i++) {
+            String standby = sys.store().readState(service).value().activeColor().orElseThrow().other().label();
+            long t0 = System.nanoTime();
+            Prober prober = Prober.start(hap.get("url"), standby, t0);
+            long ms = new StandbyRollback(sys, e -> { }).rollback(service).durationMs();
+            commandMs.add(ms);
+            endToEndMs.add(prober.await());
+        }
+        System.out.printf(Locale.ROOT, "%nrollback to standby (%d runs): command p50 %d ms, p99 %d ms; "
+                        + "command issued -> first answer from the standby color p50 %d ms, p99 %d ms%n",
+                commandMs.size(), pct(commandMs, 50), pct(commandMs, 99), pct(endToEndMs, 50), pct(endToEndMs, 99));
+    }
+
+    interface Flip {
+        void to(List<Endpoint> endpoints, String color) throws Exception;
+    }
+
+    record Wrk(long requests, double seconds, long connectErrors, long readErrors, long writeErrors, long timeouts,
+               long non2xx, double p50ms, double p99ms) {
+        long failed() {
+            return connectErrors + readErrors + writeErrors + timeouts + non2xx;
+        }
+
+        long socketErrors() {
+            return connectErrors + readErrors + writeErrors + timeouts;
+        }
+    }
+
+    record Row(String router, Wrk steady, Wrk flipping, int flips, List<Long> flipMs) {
+    }
+
+    static Row run(String name, String url, List<Endpoint> blue, List<Endpoint> green, Flip flip) throws Exception {
+        flip.to(blue, "blue");
+        waitForColor(url, "blue");
+        say(name + ": steady load " + STEADY_SECONDS + "s, then " + FLIPS + " flips under the same load");
+        Wrk steady = wrk(url, STEADY_SECONDS);
+        int seconds = (int) Math.ceil((FLIPS * (FLIP_INTERVAL_MS + 150) + 2000) / 1000.0);
+        Process load = startWrk(url, seconds);
+        Thread.sleep(1000);
+        List<Long> flipMs = new ArrayList<>();
+        for (int i = 0; i < FLIPS; i++) {
+            String color = i % 2 == 0 ? "green" : "blue";
+            long t0 = System.nanoTime();
+            Prober prober = Prober.start(url, color, t0);
+            flip.to(color.equals("green") ? green : blue, color);
+            flipMs.add(prober.await());
+            Thread.sleep(FLIP_INTERVAL_MS);
+        }
+        Wrk flipping = parseWrk(finish(load, seconds + 30));
+        return new Row(name, steady, flipping, FLIPS, flipMs);
+    }
+
+    /** Requests /info.json back to back until one comes from {@code color}; await() gives ms since {@code t0}. */
+    static final class Prober {
+        private final Thread thread;
+        private volatile long seenAt = -1;
+        private final long t0;
+
+        private Prober(String url, String color, long t0) {
+            this.t0 = t0;
+            this.thread = new Thread(() -> {
+                long end = t0 + TimeUnit.SECONDS.toNanos(15);
+                while (System.nanoTime() < end) {
+                    if (color.equals(colorOf(url))) {
+                        seenAt = System.nanoTime();
+                        return;
+                    }
+                }
+            });
+            thread.start();
+        }
+
+        static Prober start(String url, String color, long t0) {
+            return new Prober(url, color, t0);
+        }
+
+        long await() throws InterruptedException {
+            thread.join(20_000);
+            if (seenAt < 0) {
+                throw new IllegalStateException("the new color never answered within 15 s");
+            }
+            return (seenAt - t0) / 1_000_000;
+        }
+    }
+
+    static String colorOf(String url) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "info.json"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("\"color\"\\s*:\\s*\"([a-z]+)\"").matcher(r.body());
+            return r.statusCode() == 200 && m.find() ? m.group(1) : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    static void waitForColor(String url, String color) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!color.equals(colorOf(url))) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException(url + " does not serve " + color);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The idea measured: no idle client connection for a reload to close (every answer says Connection: close). */
+    static void clientKeepaliveOff(Map<String, String> proxy, String service) throws Exception {
+        Path conf = Path.of(proxy.get("configFile"));
+        Files.writeString(conf, Files.readString(conf).replace("http {\n", "http {\n    keepalive_timeout 0;\n"));
+        Process p = new ProcessBuilder(ROOT.resolve("scripts/nginx-proxy.sh").toString(), "reload", service + "-nokeep")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("nginx-proxy.sh reload failed");
+        }
+    }
+
+    /** The baseline: what a shell script would do, with no config check and no wait for the workers. */
+    static void naiveFlip(Map<String, String> naive, String service, List<Endpoint> to) throws Exception {
+        StringBuilder conf = new StringBuilder("upstream " + service + " {\n");
+        to.forEach(e -> conf.append("    server ").append(e).append(" max_fails=0;\n"));
+        Files.writeString(Path.of(naive.get("upstreamFile")), conf.append("}\n").toString());
+        Process p = new ProcessBuilder("nginx", "-s", "reload", "-c", naive.get("configFile")).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("nginx -s reload failed");
+        }
+    }
+
+    static Process startWrk(String url, int seconds) throws IOException {
+        return new ProcessBuilder("wrk", "-t2", "-c" + CONNECTIONS, "-d" + seconds + "s", "--latency", url)
+                .redirectErrorStream(true).start();
+    }
+
+    static String finish(Process p, int maxSeconds) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(maxSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("wrk did not finish");
+        }
+        return out;
+    }
+
+    static Wrk wrk(String url, int seconds) throws Exception {
+        return parseWrk(finish(startWrk(url, seconds), seconds + 30));
+    }
+
+    static Wrk parseWrk(String out) {
+        Matcher done = Pattern.compile("(\\d+) requests in ([\\d.]+)(ms|s|m)").matcher(out);
+        if (!done.find()) {
+            throw new IllegalStateException("cannot read wrk's output:\n" + out);
+        }
+        double secs = Double.parseDouble(done.group(2)) * switch (done.group(3)) {
+            case "ms" -> 0.001;
+            case "m" -> 60;
+            default -> 1;
+        };
+        Matcher sock = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
+        long[] s = sock.find() ? new long[] {Long.parseLong(sock.group(1)), Long.parseLong(sock.group(2)),
+                Long.parseLong(sock.group(3)), Long.parseLong(sock.group(4))} : new long[4];
+        Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(out);
+        return new Wrk(Long.parseLong(done.group(1)), secs, s[0], s[1], s[2], s[3],
+                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, latency(out, "50"), latency(out, "99"));
+    }
+
+    static double latency(String out, String pct) {
+        Matcher m = Pattern.compile("\\s" + pct + "%\\s+([\\d.]+)(us|ms|s)").matcher(out);
+        if (!m.find()) {
+            return Double.NaN;
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
+    }
+
+    static long pct(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    static void printTable(List<Row> rows) {
+        System.out.printf(Locale.ROOT, "%nflip benchmark: wrk -t2 -c%d keep-alive through each proxy, %d replicas per color, "
+                + "%d flips per router%n", CONNECTIONS, REPLICAS, FLIPS);
+        String fmt = "%-34s %9s %8s %10s %9s %9s %15s %15s %13s%n";
+        System.out.printf(Locale.ROOT, fmt, "router", "requests", "req/s", "sock.err", "non-2xx", "fail/flip",
+                "p50/p99 steady", "p50/p99 flips", "flip p50/p99");
+        for (Row r : rows) {
+            Wrk f = r.flipping();
+            System.out.printf(Locale.ROOT, fmt, r.router(), f.requests(), Math.round(f.requests() / f.seconds()),
+                    f.socketErrors() + (f.socketErrors() == 0 ? "" : " (c" + f.connectErrors() + "/r" + f.readErrors()
+                            + "/w" + f.writeErrors() + "/t" + f.timeouts() + ")"),
+                    f.non2xx(), String.format(Locale.ROOT, "%.2f", f.failed() / (double) r.flips()),
+                    String.format(Locale.ROOT, "%.1f/%.1f ms", r.steady().p50ms(), r.steady().p99ms()),
+                    String.format(Locale.ROOT, "%.1f/%.1f ms", f.p50ms(), f.p99ms()),
+                    pct(r.flipMs(), 50) + "/" + pct(r.flipMs(), 99) + " ms");
+        }
+        for (Row r : rows) {
+            Wrk s = r.steady();
+            System.out.printf(Locale.ROOT, "  steady %-34s %d requests in %.1fs (%d req/s), %d socket errors, %d non-2xx%n",
+                    r.router(), s.requests(), s.seconds(), Math.round(s.requests() / s.seconds()), s.socketErrors(), s.non2xx());
+        }
+    }
+
+    /** Starts one proxy through the project's script; its keys plus "url"; stopped at the end. */
+    static Map<String, String> proxy(String kind, String name, String service, List<Runnable> cleanUp) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path script = ROOT.resolve("scripts/" + kind + "-proxy.sh");
+        Process p = new ProcessBuilder(script.toString(), "start", name, Integer.toString(port), service)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(script + " start " + name + " failed: " + out);
+        }
+        cleanUp.add(() -> {
+            try {
+                new ProcessBuilder(script.toString(), "stop", name).redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Map<String, String> kv = new HashMap<>();
+        out.lines().filter(l -> l.contains("=")).forEach(l -> kv.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        kv.put("url", "http://127.0.0.1:" + port + "/");
+        return kv;
+    }
+
+    static List<Endpoint> endpoints(Systems sys, String service, String color) {
+        return sys.cluster().list(service).stream().filter(r -> r.color().label().equals(color) && r.running())
+                .map(Replica::endpoint).toList();
+    }
+
+    /** Only what carries this run's service name: registrations, labelled containers, its KV folder. */
+    static void removeService(Systems sys, String service) {
+        for (Instance i : sys.registry().instances(service)) {
+            sys.registry().deregister(i.id());
+        }
+        sys.cluster().remove(sys.cluster().list(service));
+        try {
+            HTTP.send(HttpRequest.newBuilder(URI.create(Connections.fromEnvironment(System.getenv()).consul()
+                    + "/v1/kv/bluegreen/" + service + "?recurse=true")).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        say("removed " + service + " (containers, registrations, KV)");
+    }
+
+    static void say(String s) {
+        System.err.println("bench: " + s);
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The flip benchmark: HAProxy (runtime API), nginx as the tool drives it, and a naive nginx (rewrite + reload)
+# under the same wrk keep-alive load on loopback, each flipped back and forth; then rollback-to-standby timing.
+# Needs the local stack (scripts/stack.sh up) and wrk. Runs a few minutes at most; removes what it created.
+#
+# usage: bench/flip.sh [-Dbench.flips=20] [-Dbench.replicas=6] [-Dbench.connections=12] [-Dbench.steady=6]
+#                      [-Dbench.interval=500] [-Dbench.rollbacks=10]
+# Figures go to stdout; progress to stderr.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+for tool in java mvn wrk haproxy nginx; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "flip.sh: '$tool' is not installed (scripts/install.sh)" >&2; exit 2; }
+done
+for arg in "$@"; do
+  [[ $arg =~ ^-Dbench\.(flips|replicas|connections|steady|interval|rollbacks)=[0-9]{1,5}$ ]] \
+    || { echo "flip.sh: unknown option '$arg' (see the usage in $0)" >&2; exit 2; }
+done
+"$ROOT/scripts/stack.sh" status >/dev/null || { echo "flip.sh: the stack is not up: run scripts/stack.sh up" >&2; exit 3; }
+"$ROOT/bin/bluegreen" --version >/dev/null   # builds the CLI (and core) when their sources changed
+exec timeout 600 java -Dbench.root="$ROOT" "$@" -cp "$ROOT/cli/target/classes:$ROOT/cli/target/lib/*" "$ROOT/bench/FlipBench.java"
