@@ -10,6 +10,10 @@ final class ServiceOption {
     String service;
 
     String validated() {
+        return validate(service);
+    }
+
+    static String validate(String service) {
         if (!SpecReader.SERVICE.matcher(service).matches()) {
             throw new InvalidSpecException("--service: '" + service.replaceAll("\\p{Cntrl}", "?")
                     + "' is not DNS-label-safe: use 1 to 63 of a-z, 0-9 and '-', starting and ending with a letter or digit");

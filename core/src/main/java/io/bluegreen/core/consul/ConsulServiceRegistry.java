@@ -14,6 +14,7 @@ import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.PhaseFailure;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ServiceRegistry;
+import io.bluegreen.core.engine.Versioned;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;
 import java.time.Duration;
@@ -93,6 +94,19 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
     @Override
     public List<Instance> instances(String service) {
         return query(service, -1, 0).getValue().stream().map(ConsulServiceRegistry::toInstance).toList();
+    }
+
+    @Override
+    public Versioned<List<Instance>> awaitChange(String service, long lastIndex, Duration maxWait) {
+        long end = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            Response<List<HealthService>> r = query(service, lastIndex <= 0 ? -1 : lastIndex, end);
+            long index = r.getConsulIndex() == null ? 0 : r.getConsulIndex();
+            // A lower index means Consul's index was reset: that is a change too, as Consul's docs say.
+            if (lastIndex <= 0 || index != lastIndex || System.nanoTime() >= end) {
+                return new Versioned<>(r.getValue().stream().map(ConsulServiceRegistry::toInstance).toList(), index);
+            }
+        }
     }
 
     /** With {@code index >= 0} a blocking query that waits for a change, at most until {@code endNanos}. */

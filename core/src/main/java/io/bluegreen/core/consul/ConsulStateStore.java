@@ -97,6 +97,17 @@ public final class ConsulStateStore implements StateStore {
         return out.size() > limit ? out.subList(0, limit) : out;
     }
 
+    @Override
+    public Optional<String> readNote(String service, String name) {
+        GetValue v = get(key(service, "notes/" + name));
+        return v == null || v.getValue() == null ? Optional.empty() : Optional.of(v.getDecodedValue());
+    }
+
+    @Override
+    public void writeNote(String service, String name, String value) {
+        set(key(service, "notes/" + name), value);
+    }
+
     private GetValue get(String key) {
         try {
             return agent.client().getKVValue(key, agent.token()).getValue();

@@ -6,9 +6,15 @@ import java.util.List;
 /** What runs in one color, as recorded in {@code bluegreen/S/state}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ColorState(String version, String image, String digest, String deployId, int replicas,
-                         List<String> replicaIds, List<String> endpoints, String since, String standbyUntil) {
+                         List<String> replicaIds, List<String> endpoints, String since, String standbyUntil,
+                         Recipe recipe) {
 
     public ColorState withStandbyUntil(String until) {
-        return new ColorState(version, image, digest, deployId, replicas, replicaIds, endpoints, since, until);
+        return new ColorState(version, image, digest, deployId, replicas, replicaIds, endpoints, since, until, recipe);
+    }
+
+    /** After a heal replaced some replicas in place. */
+    public ColorState withReplicas(List<String> ids, List<String> eps) {
+        return new ColorState(version, image, digest, deployId, replicas, ids, eps, since, standbyUntil, recipe);
     }
 }

@@ -26,12 +26,16 @@ public final class Deployer {
     }
 
     public DeployResult deploy(DeploymentSpec spec) {
+        return deploy(spec, sys.routerForSpec().apply(spec.router()));
+    }
+
+    /** With the router given instead of read from the spec: a heal redeploys through the router in the state. */
+    public DeployResult deploy(DeploymentSpec spec, TrafficRouter router) {
         String deployId = DeployIds.next(sys.clock());
         String service = spec.service();
         PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, deployId);
         long t0 = System.nanoTime();
         String startedAt = pc.now();
-        TrafficRouter router = sys.routerForSpec().apply(spec.router());
 
         pc.run(Phase.VALIDATE, "spec for " + service + " " + spec.imageRef() + " is valid", () -> { });
         pc.run(Phase.PREFLIGHT, "checking Docker, Consul, registry and " + router.describe(), () -> {
@@ -182,7 +186,7 @@ public final class Deployer {
             String now = pc.now();
             ColorState mine = new ColorState(spec.tag(), spec.imageRef(), digest, deployId, fresh.size(),
                     fresh.stream().map(Replica::id).toList(), fresh.stream().map(r -> r.endpoint().toString()).toList(),
-                    now, null);
+                    now, null, Recipe.of(spec));
             ServiceState next = before.with(target, mine, now);
             if (previous != null && before.color(previous).isPresent()) {
                 String until = sys.clock().instant().plus(spec.standbyKeep()).toString();

@@ -1,6 +1,7 @@
 package io.bluegreen.core.engine;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where replicas run: one Docker engine today; several engines or Swarm services fit behind the same
@@ -18,4 +19,13 @@ public interface ReplicaCluster {
 
     /** Stops and removes these replicas; refuses anything not carrying this tool's labels. */
     void remove(List<Replica> replicas);
+
+    /**
+     * Starts a new replica exactly like {@code template} (same image ID, environment, port publishing)
+     * as replica number {@code index} of the same deploy: how a heal replaces a dead replica in place.
+     */
+    Replica cloneReplica(Replica template, int index);
+
+    /** The environment a replica was started with, less what this tool sets itself ({@code BLUEGREEN_*}). */
+    Map<String, String> userEnvironment(Replica replica);
 }

@@ -17,6 +17,12 @@ public interface ServiceRegistry {
     List<Instance> instances(String service);
 
     /**
+     * A blocking read of the service's health: returns as soon as it differs from what {@code lastIndex}
+     * (the index of an earlier answer; 0 for "now") saw, or after {@code maxWait} with the same index.
+     */
+    Versioned<List<Instance>> awaitChange(String service, long lastIndex, Duration maxWait);
+
+    /**
      * Blocks until every one of {@code ids} has passed its check {@code health.passes} times in a row;
      * {@link PhaseFailure} naming the laggards and why at {@code health.deadline}.
      */

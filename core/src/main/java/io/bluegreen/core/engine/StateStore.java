@@ -22,4 +22,9 @@ public interface StateStore {
 
     /** Newest first. */
     List<HistoryRecord> history(String service, int limit);
+
+    /** A small per-service note ({@code bluegreen/S/notes/NAME}), e.g. the last incident a heal handed off. */
+    Optional<String> readNote(String service, String name);
+
+    void writeNote(String service, String name, String value);
 }

@@ -1,0 +1,51 @@
+package io.bluegreen.cli;
+
+import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.heal.HealOutcome;
+import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.Healer;
+import io.bluegreen.core.heal.WatchPayload;
+import io.bluegreen.core.heal.WatchPayloads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "heal", mixinStandardHelpOptions = true,
+        description = {"Consul watch script handler: reads the watch's JSON (checks or service watch) from stdin,",
+                "re-reads health from Consul and replaces failed replicas, fails back to the warm standby, or redeploys."})
+final class HealCommand extends Subcommand implements Callable<Integer> {
+    @Mixin
+    ServiceOption service;
+
+    @Mixin
+    HealOptions heal;
+
+    @Override
+    public Integer call() throws Exception {
+        String s = service.validated();
+        HealSettings settings = heal.settings(cli);
+        WatchPayload payload = WatchPayloads.parse(readPayload(), s);
+        try (BlueGreen bg = cli.connect()) {
+            EventPrinter events = new EventPrinter(cli.out(), json);
+            if (!json) {
+                cli.out().println("watch payload: " + payload.type() + ", " + payload.verdicts().size() + " check(s) of " + s
+                        + ", " + payload.critical() + " critical; re-reading health from Consul");
+            }
+            HealOutcome o = new Healer(bg.systems(), settings, events).heal(s);
+            cli.out().println(json ? StatusCommand.JSON.writeValueAsString(o).replace("\n", "")
+                    : "heal " + s + ": " + o.outcome() + " (" + o.action().name().toLowerCase().replace('_', '-') + "): " + o.reason());
+            return o.failed() ? BlueGreenCli.FAILED : BlueGreenCli.OK;
+        }
+    }
+
+    /** At most {@link WatchPayloads#MAX_BYTES}; a larger payload is refused, not truncated. */
+    private String readPayload() throws IOException {
+        InputStream in = Optional.ofNullable(cli.stdin()).orElse(System.in);
+        byte[] bytes = in.readNBytes(WatchPayloads.MAX_BYTES + 1);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

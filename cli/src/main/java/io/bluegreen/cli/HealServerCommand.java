@@ -1,0 +1,106 @@
+package io.bluegreen.cli;
+
+import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.Secret;
+import io.bluegreen.core.heal.HealServer;
+import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.Healer;
+import io.bluegreen.core.spec.InvalidSpecException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "heal-server", mixinStandardHelpOptions = true,
+        description = {"Consul watch HTTP handler: receives the watch's POSTs on /v1/heal/SERVICE (shared secret in",
+                "X-Bluegreen-Token), answers 202 at once and heals in the background, one worker per service; also",
+                "reconciles on its own with a blocking query on each service's health. Stops on SIGTERM."})
+final class HealServerCommand extends Subcommand implements Callable<Integer> {
+    private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "where to listen, e.g. 127.0.0.1:8765")
+    String listen;
+
+    @Option(names = {"-s", "--service"}, required = true, paramLabel = "SERVICE", description = "a service to heal (repeatable)")
+    List<String> services;
+
+    @Mixin
+    HealSecretOption secret;
+
+    @Mixin
+    HealOptions heal;
+
+    /** Counted down by SIGTERM (the shutdown hook); tests interrupt the thread instead. */
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        InetSocketAddress address = listenAddress();
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        services.forEach(s -> names.add(ServiceOption.validate(s)));
+        Secret token = secret.resolve(cli);
+        HealSettings settings = heal.settings(cli);
+        try (BlueGreen bg = cli.connect()) {
+            bg.systems().store().ping();
+            EventPrinter events = new EventPrinter(cli.out(), json);
+            HealServer server = HealServer.start(address, token, bg.systems(), List.copyOf(names),
+                    s -> new Healer(bg.systems(), settings, events), this::log);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(40, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "heal-server-sigterm");
+            Runtime.getRuntime().addShutdownHook(hook);
+            log("listening on " + server.address().getHostString() + ":" + server.address().getPort() + " for "
+                    + String.join(", ", names) + (settings.handOff().isPresent() ? "; heals go to Jenkins job " + heal.jenkinsJob : ""));
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                log("stopping: no new requests; a running heal gets up to 30 s");
+                server.close();
+                log("stopped");
+                stopped.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already stopping because of SIGTERM: the hook is what got us here
+                }
+            }
+            return BlueGreenCli.OK;
+        }
+    }
+
+    private InetSocketAddress listenAddress() {
+        Matcher m = LISTEN.matcher(listen);
+        if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+            throw new InvalidSpecException("--listen: '" + listen.replaceAll("\\p{Cntrl}", "?")
+                    + "' is not HOST:PORT such as 127.0.0.1:8765 (port 0 picks a free one)");
+        }
+        InetSocketAddress a = new InetSocketAddress(m.group(1).replaceAll("^\\[|]$", ""), Integer.parseInt(m.group(2)));
+        if (a.isUnresolved()) {
+            throw new InvalidSpecException("--listen: cannot resolve the host " + m.group(1));
+        }
+        return a;
+    }
+
+    private void log(String line) {
+        synchronized (cli.out()) {
+            cli.out().println(Instant.now() + " heal-server " + line);
+            cli.out().flush();
+        }
+    }
+}

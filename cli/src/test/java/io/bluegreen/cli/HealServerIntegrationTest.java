@@ -1,0 +1,112 @@
+package io.bluegreen.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.bluegreen.core.it.ServiceUnderTest;
+import io.bluegreen.core.it.Stack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+
+/** `bluegreen heal-server` against the real Consul: authentication, limits, replay refusal, and that it answers at once. */
+public class HealServerIntegrationTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String CRITICAL = "[{\"Node\":\"n\",\"CheckID\":\"service:x\",\"Name\":\"HTTP\",\"Status\":\"critical\","
+            + "\"ServiceID\":\"x\",\"ServiceName\":\"%s\"}]";
+    @Rule
+    public ServiceUnderTest svc = new ServiceUnderTest("hs");
+    private final String secret = "s3cret-" + UUID.randomUUID();
+    private final Map<String, String> env = new HashMap<>(Stack.env());
+    private CliRun server;
+    private String base;
+
+    @Before
+    public void startServer() throws Exception {
+        env.put("BLUEGREEN_HEAL_SECRET", secret);
+        server = start();
+    }
+
+    private CliRun start() throws InterruptedException {
+        CliRun r = CliRun.background(env, "listening on", "heal-server", "--listen", "127.0.0.1:0", "-s", svc.name(),
+                "--grace", "0s");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(r.out());
+        assertTrue(r.out(), m.find());
+        base = "http://127.0.0.1:" + m.group(1);
+        return r;
+    }
+
+    @After
+    public void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+            assertFalse("the secret leaked into the output", server.all().contains(secret));
+        }
+    }
+
+    private HttpResponse<String> post(String service, String token, String index, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/heal/" + service)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("X-Bluegreen-Token", token);
+        }
+        if (index != null) {
+            b.header("X-Consul-Index", index);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    public void refusesMissingOrWrongSecretsAlikeAndUnknownServicesOnlyAfterAuthentication() throws Exception {
+        String payload = CRITICAL.formatted(svc.name());
+        HttpResponse<String> none = post(svc.name(), null, "5", payload);
+        HttpResponse<String> wrong = post(svc.name(), secret + "x", "5", payload);
+        HttpResponse<String> wrongUnknown = post("no-such-service", "nope", "5", payload);
+        assertEquals(401, none.statusCode());
+        assertEquals(401, wrong.statusCode());
+        assertEquals(401, wrongUnknown.statusCode());
+        assertEquals(wrong.body(), wrongUnknown.body());
+        assertEquals(404, post("no-such-service", secret, "5", payload).statusCode());
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/heal/" + svc.name()))
+                .header("X-Bluegreen-Token", secret).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, get.statusCode());
+        assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+        assertEquals(413, post(svc.name(), secret, "5", "[" + " ".repeat(1 << 20) + "]").statusCode());
+        assertEquals(400, post(svc.name(), secret, null, payload).statusCode());
+        assertEquals(400, post(svc.name(), secret, "5", "{\"not\":\"a watch\"}").statusCode());
+        // None of the refusals was recorded as a handled index: the first real one is accepted.
+        long t0 = System.nanoTime();
+        HttpResponse<String> ok = post(svc.name(), secret, "5", payload);
+        assertEquals(ok.body(), 202, ok.statusCode());
+        assertTrue("answers before healing", System.nanoTime() - t0 < Duration.ofSeconds(2).toNanos());
+        assertTrue(ok.body(), ok.body().contains("checks payload, 1 critical"));
+    }
+
+    @Test
+    public void refusesReplayedIndexesAlsoAfterARestartButTakesTheStartUpFiringOnce() throws Exception {
+        String empty = "[]";
+        assertEquals(202, post(svc.name(), secret, "10", empty).statusCode());
+        assertEquals(202, post(svc.name(), secret, "12", empty).statusCode());
+        assertEquals(409, post(svc.name(), secret, "12", empty).statusCode());
+        assertEquals(409, post(svc.name(), secret, "11", empty).statusCode());
+        assertEquals("12", Stack.kv("bluegreen/" + svc.name() + "/notes/heal-server-index"));
+        server.close();
+        assertTrue(server.out(), server.out().contains("stopped"));
+        server = start();
+        assertEquals(409, post(svc.name(), secret, "11", empty).statusCode());
+        assertEquals(202, post(svc.name(), secret, "12", empty).statusCode());
+        assertEquals(409, post(svc.name(), secret, "12", empty).statusCode());
+        assertEquals(202, post(svc.name(), secret, "13", empty).statusCode());
+        assertTrue(server.out(), server.out().contains("-> 409 replayed: index 12"));
+    }
+}
