@@ -36,7 +36,7 @@ final class DeployCommand extends Subcommand implements Callable<Integer> {
         }
         DeploymentSpec spec = SpecReader.read(file, overrides);
         try (BlueGreen bg = cli.connect()) {
-            DeployResult r = new Deployer(bg.systems(), new EventPrinter(cli.out(), json)).deploy(spec);
+            DeployResult r = new Deployer(bg.systemsFor(spec.target()), new EventPrinter(cli.out(), json)).deploy(spec);
             if (!json) {
                 cli.out().println(spec.service() + " " + r.version() + " is live on " + r.color()
                         + (r.previousColor() == null ? "" : " (" + r.previousColor() + " kept as warm standby)"));

@@ -19,7 +19,7 @@ final class RollbackCommand extends Subcommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String s = service.validated();
         try (BlueGreen bg = cli.connect()) {
-            DeployResult r = new StandbyRollback(bg.systems(), new EventPrinter(cli.out(), json)).rollback(s);
+            DeployResult r = new StandbyRollback(bg.systemsForService(s), new EventPrinter(cli.out(), json)).rollback(s);
             if (!json) {
                 cli.out().println(s + " is back on " + r.color() + " (" + r.version() + ") after "
                         + EventPrinter.seconds(r.durationMs()));

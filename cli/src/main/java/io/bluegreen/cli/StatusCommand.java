@@ -28,7 +28,7 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String s = service.validated();
         try (BlueGreen bg = cli.connect()) {
-            StatusReader reader = new StatusReader(bg.systems());
+            StatusReader reader = new StatusReader(bg.systemsForService(s));
             if (repair) {
                 Optional<String> done = reader.repair(s, new EventPrinter(cli.err(), false));
                 cli.err().println(done.orElse("nothing to repair: no interrupted operation on " + s));

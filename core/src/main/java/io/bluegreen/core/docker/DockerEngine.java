@@ -16,13 +16,23 @@ public final class DockerEngine implements Closeable {
     private final DockerClient client;
     private final DefaultDockerClientConfig config;
     private final Connections connections;
+    private final String host;
 
     public DockerEngine(Connections connections) {
+        this(connections, connections.dockerHost(), null);
+    }
+
+    /** Another engine than DOCKER_HOST's, with the same registry credentials; TLS files in {@code certPath} for tcp://. */
+    public DockerEngine(Connections connections, String host, String certPath) {
         this.connections = connections;
-        this.config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(connections.dockerHost())
-                .withDockerConfig(connections.dockerConfig().toString())
-                .build();
+        this.host = host;
+        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host)
+                .withDockerConfig(connections.dockerConfig().toString());
+        if (certPath != null) {
+            b.withDockerTlsVerify(true).withDockerCertPath(certPath);
+        }
+        this.config = b.build();
         // Builds, pushes and pulls stream for minutes: no response timeout (ENVIRONMENT.md), a short connect timeout.
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
@@ -38,7 +48,7 @@ public final class DockerEngine implements Closeable {
     }
 
     public String host() {
-        return connections.dockerHost();
+        return host;
     }
 
     public void ping() {

@@ -8,7 +8,6 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
@@ -22,11 +21,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /** Replicas as labelled containers on one Docker engine, ports published on the spec's host address. */
 public final class DockerReplicaCluster implements ReplicaCluster {
@@ -39,9 +40,15 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     private static final int STOP_TIMEOUT_SECONDS = 10;
 
     private final DockerEngine engine;
+    private final ReplicaShape shape;
 
     public DockerReplicaCluster(DockerEngine engine) {
+        this(engine, ReplicaShape.DEFAULT);
+    }
+
+    public DockerReplicaCluster(DockerEngine engine, ReplicaShape shape) {
         this.engine = engine;
+        this.shape = shape;
     }
 
     @Override
@@ -51,17 +58,21 @@ public final class DockerReplicaCluster implements ReplicaCluster {
 
     @Override
     public List<Replica> start(ReplicaPlan plan, EventSink events) {
+        return start(plan, IntStream.rangeClosed(1, plan.count()).boxed().toList(), events);
+    }
+
+    /** Starts the replicas of the plan numbered {@code indexes} (another engine starts the others). */
+    public List<Replica> start(ReplicaPlan plan, List<Integer> indexes, EventSink events) {
         List<Replica> started = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger up = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(plan.count(), MAX_PARALLEL));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(indexes.size(), MAX_PARALLEL)));
         try {
             List<Future<Replica>> futures = new ArrayList<>();
-            for (int i = 1; i <= plan.count(); i++) {
-                int index = i;
+            for (int index : indexes) {
                 futures.add(pool.submit(() -> {
                     Replica r = startOne(plan, index);
                     started.add(r);
-                    events.progress(up.incrementAndGet() + "/" + plan.count() + " started: " + r.id() + " at " + r.endpoint());
+                    events.progress(up.incrementAndGet() + "/" + indexes.size() + " started: " + r.id() + " at " + r.endpoint());
                     return r;
                 }));
             }
@@ -90,39 +101,82 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     }
 
     private Replica startOne(ReplicaPlan plan, int index) {
-        String name = plan.replicaName(index);
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(LABEL_SERVICE, plan.service());
-        labels.put(LABEL_COLOR, plan.color().label());
-        labels.put(LABEL_VERSION, plan.version());
-        labels.put(LABEL_DEPLOY_ID, plan.deployId());
-        labels.put(LABEL_REPLICA, Integer.toString(index));
         List<String> env = new ArrayList<>();
         plan.env().forEach((k, v) -> env.add(k + "=" + v));
-        env.add("BLUEGREEN_SERVICE=" + plan.service());
-        env.add("BLUEGREEN_COLOR=" + plan.color().label());
-        env.add("BLUEGREEN_VERSION=" + plan.version());
-        env.add("BLUEGREEN_DEPLOY_ID=" + plan.deployId());
+        return create(plan.service(), plan.color(), plan.version(), plan.deployId(), index, plan.image(), env,
+                plan.containerPort(), shape.publishAddress() == null ? plan.hostAddress() : shape.publishAddress());
+    }
+
+    @Override
+    public Replica cloneReplica(Replica template, int index) {
+        InspectContainerResponse info = engine.client().inspectContainerCmd(template.runtimeId()).exec();
+        List<String> env = new ArrayList<>(userEnvironment(info).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        ExposedPort port = info.getConfig().getExposedPorts()[0];
+        Ports.Binding[] bound = info.getHostConfig().getPortBindings().getBindings().get(port);
+        String hostIp = bound == null || bound.length == 0 || bound[0].getHostIp() == null || bound[0].getHostIp().isEmpty()
+                ? "127.0.0.1" : bound[0].getHostIp();
+        // The image ID, not the tag: the replacement runs exactly the digest the color was deployed with.
+        return create(template.service(), template.color(), template.version(), template.deployId(), index,
+                info.getImageId(), env, port.getPort(), hostIp);
+    }
+
+    @Override
+    public Map<String, String> userEnvironment(Replica replica) {
+        return userEnvironment(engine.client().inspectContainerCmd(replica.runtimeId()).exec());
+    }
+
+    private static Map<String, String> userEnvironment(InspectContainerResponse info) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Set<String> imageDefaults = Set.of("PATH");
+        for (String kv : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
+            int eq = kv.indexOf('=');
+            String k = eq < 0 ? kv : kv.substring(0, eq);
+            if (!k.startsWith("BLUEGREEN_") && !imageDefaults.contains(k)) {
+                out.put(k, eq < 0 ? "" : kv.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    private Replica create(String service, Color color, String version, String deployId, int index, String image,
+                           List<String> userEnv, int containerPort, String hostAddress) {
+        String name = service + "-" + color.label() + "-" + deployId + "-" + index;
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_SERVICE, service);
+        labels.put(LABEL_COLOR, color.label());
+        labels.put(LABEL_VERSION, version);
+        labels.put(LABEL_DEPLOY_ID, deployId);
+        labels.put(LABEL_REPLICA, Integer.toString(index));
+        List<String> env = new ArrayList<>(userEnv);
+        env.add("BLUEGREEN_SERVICE=" + service);
+        env.add("BLUEGREEN_COLOR=" + color.label());
+        env.add("BLUEGREEN_VERSION=" + version);
+        env.add("BLUEGREEN_DEPLOY_ID=" + deployId);
         env.add("BLUEGREEN_REPLICA=" + index);
-        ExposedPort port = ExposedPort.tcp(plan.containerPort());
+        ExposedPort port = ExposedPort.tcp(containerPort);
         Ports bindings = new Ports();
-        bindings.bind(port, Ports.Binding.bindIp(plan.hostAddress()));
-        CreateContainerResponse created = engine.client().createContainerCmd(plan.image())
+        bindings.bind(port, shape.hostPort() == null ? Ports.Binding.bindIp(hostAddress)
+                : Ports.Binding.bindIpAndPort(hostAddress, shape.hostPort()));
+        HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings);
+        if (shape.memoryReservation() > 0) {
+            host.withMemoryReservation(shape.memoryReservation());
+        }
+        CreateContainerResponse created = engine.client().createContainerCmd(image)
                 .withName(name)
                 .withLabels(labels)
                 .withEnv(env)
                 .withExposedPorts(port)
-                .withHostConfig(HostConfig.newHostConfig().withPortBindings(bindings))
+                .withHostConfig(host)
                 .exec();
         engine.client().startContainerCmd(created.getId()).exec();
         InspectContainerResponse info = engine.client().inspectContainerCmd(created.getId()).exec();
         Ports.Binding[] bound = info.getNetworkSettings().getPorts().getBindings().get(port);
         if (bound == null || bound.length == 0) {
-            throw new PhaseFailure("container " + name + " started without a published port " + plan.containerPort());
+            throw new PhaseFailure("container " + name + " started without a published port " + containerPort);
         }
         int hostPort = Integer.parseInt(bound[0].getHostPortSpec());
-        return new Replica(name, created.getId(), plan.service(), plan.color(), plan.version(), plan.deployId(), index,
-                new Endpoint(reachable(plan.hostAddress()), hostPort), plan.image(), true);
+        return new Replica(name, created.getId(), service, color, version, deployId, index,
+                new Endpoint(reachable(hostAddress), hostPort), image, true);
     }
 
     /** A replica created but not yet reported (its start failed half-way) is found by its name. */
@@ -135,7 +189,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     }
 
     /** Published on every address means reachable on loopback, which is where we talk to it. */
-    private static String reachable(String hostAddress) {
+    static String reachable(String hostAddress) {
         return hostAddress.equals("0.0.0.0") ? "127.0.0.1" : hostAddress;
     }
 

@@ -2,6 +2,7 @@ package io.bluegreen.core.engine;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.bluegreen.core.spec.TargetSpec;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -9,10 +10,10 @@ import java.util.TreeMap;
 /** {@code bluegreen/S/state}: the active color and what runs in each color. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceState(String service, String active, Map<String, ColorState> colors, RouterState router,
-                           String standbyKeep, String updatedAt) {
+                           String standbyKeep, String updatedAt, TargetSpec target) {
 
     public static ServiceState empty(String service) {
-        return new ServiceState(service, null, Map.of(), null, null, null);
+        return new ServiceState(service, null, Map.of(), null, null, null, null);
     }
 
     @JsonIgnore
@@ -31,10 +32,15 @@ public record ServiceState(String service, String active, Map<String, ColorState
         } else {
             m.put(c.label(), s);
         }
-        return new ServiceState(service, active, m, router, standbyKeep, now);
+        return new ServiceState(service, active, m, router, standbyKeep, now, target);
     }
 
     public ServiceState withActive(Color c, RouterState r, String keep, String now) {
-        return new ServiceState(service, c == null ? null : c.label(), colors, r, keep, now);
+        return new ServiceState(service, c == null ? null : c.label(), colors, r, keep, now, target);
+    }
+
+    /** The engines this service runs on, recorded so status, rollback and heal need no spec. */
+    public ServiceState withTarget(TargetSpec t) {
+        return new ServiceState(service, active, colors, router, standbyKeep, updatedAt, t);
     }
 }

@@ -22,7 +22,8 @@ public record DeploymentSpec(
         VerifySpec verify,
         Duration standbyKeep,
         RouterSpec router,
-        Duration lockWait) {
+        Duration lockWait,
+        TargetSpec target) {
 
     /** The image reference the replicas run, {@code repository:tag}. */
     public String imageRef() {

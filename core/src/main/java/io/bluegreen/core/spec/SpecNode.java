@@ -173,6 +173,45 @@ final class SpecNode {
         return out;
     }
 
+    /** A list of texts; absent gives an empty list. */
+    List<String> strings(String key) {
+        List<String> out = new ArrayList<>();
+        for (Object item : list(key)) {
+            if (item instanceof String s && !s.isBlank()) {
+                out.add(s);
+            } else {
+                problem(key, "expected a list of texts, got an item " + describe(item));
+            }
+        }
+        return out;
+    }
+
+    /** A list of mappings, each read as a node {@code key[i]}; absent gives an empty list. */
+    List<SpecNode> mappings(String key) {
+        List<SpecNode> out = new ArrayList<>();
+        List<?> items = list(key);
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) instanceof Map<?, ?> m) {
+                out.add(new SpecNode(path(key) + "[" + i + "]", m, problems));
+            } else {
+                problems.add(path(key) + "[" + i + "]: expected a mapping, got " + describe(items.get(i)));
+            }
+        }
+        return out;
+    }
+
+    private List<?> list(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            problem(key, "expected a list, got " + describe(v));
+            return List.of();
+        }
+        return l;
+    }
+
     /** A nested mapping; absent gives an empty node so defaults apply. */
     SpecNode child(String key) {
         Object v = raw(key);

@@ -1,0 +1,42 @@
+package io.bluegreen.core.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.bluegreen.core.cluster.Constraint;
+import io.bluegreen.core.cluster.Demand;
+import io.bluegreen.core.cluster.Strategy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a service's colors run (the spec's {@code target:} section). {@code LOCAL} is the one engine of
+ * {@code DOCKER_HOST}; {@code ENGINES} places each color's replicas over several engines. Kept in the
+ * service's state so status, rollback and heal find the same engines without the spec.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TargetSpec(Type type, Strategy strategy, List<String> constraints, List<Engine> engines,
+                         long memory, Integer hostPort) {
+
+    public enum Type { LOCAL, ENGINES }
+
+    public static final TargetSpec LOCAL = new TargetSpec(Type.LOCAL, Strategy.SPREAD, List.of(), List.of(), 0, null);
+
+    /**
+     * One Docker engine: {@code host} as DOCKER_HOST spells it, {@code address} where the proxy and Consul reach
+     * the ports it publishes (and where it publishes them), {@code labels} added to the engine's own labels,
+     * {@code certPath} a folder with Docker's TLS files (ca.pem, cert.pem, key.pem) for tcp:// hosts.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Engine(String name, String host, String address, Map<String, String> labels, String certPath) {
+    }
+
+    @JsonIgnore
+    public boolean isLocal() {
+        return type == Type.LOCAL;
+    }
+
+    public Demand demand(int replicas) {
+        return new Demand(replicas, memory, hostPort,
+                constraints.stream().map(c -> Constraint.parse(c).orElseThrow()).toList());
+    }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Extra Docker engines for the multi-engine tests and bench, each a real dockerd in its own network namespace
+# (so each is a "host" with its own address), beside the main engine, which this script never touches.
+#
+# usage: scripts/engines.sh up N | down | status
+#   up N    starts engines 1..N (idempotent: running ones are kept). Engine i: network namespace bg-eng<i>,
+#           a veth pair bg-eng<i>h (10.213.<i>.1, this side) <-> bg-eng<i>n (10.213.<i>.2, the engine's host
+#           address), dockerd with socket <state>/engines/<i>/docker.sock, its own data root, exec root and pid
+#           file, and the engine label zone=a (odd i) or zone=b (even i). Prints one line per engine:
+#           NAME unix://SOCKET ADDRESS ZONE
+#   down    stops every engine this script started (its containers go with its data root) and removes the
+#           namespaces and veth pairs it made.
+#   status  the engines line as `up` prints them, for those that answer; exit 3 if none does.
+# State: ${BLUEGREEN_STACK_DIR:-<repo>/.stack}/engines. Waits are bounded.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}/engines
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+WAIT=${BLUEGREEN_ENGINE_WAIT:-60}
+MAX=9
+
+die() { printf 'engines: %s\n' "$*" >&2; exit 1; }
+alive() { [ -n "${1:-}" ] && [ -d "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+is_dockerd() { alive "$1" && [ "$(basename "$(tr '\0' '\n' <"/proc/$1/cmdline" | head -1)")" = dockerd ]; }
+sock() { printf '%s/%s/docker.sock' "$STATE" "$1"; }
+answers() { timeout 5 docker -H "unix://$(sock "$1")" version >/dev/null 2>&1; }
+zone() { if [ $(($1 % 2)) -eq 1 ]; then echo a; else echo b; fi; }
+line() { printf 'eng%s unix://%s 10.213.%s.2 %s\n' "$1" "$(sock "$1")" "$1" "$(zone "$1")"; }
+pid_of() { local f="$STATE/$1/docker.pid"; [ -f "$f" ] && cat "$f" || true; }
+
+netns_up() {
+  local i=$1 ns=bg-eng$1
+  ip netns list | grep -qw "$ns" || ip netns add "$ns"
+  if ! ip link show "bg-eng${i}h" >/dev/null 2>&1; then
+    ip link add "bg-eng${i}h" type veth peer name "bg-eng${i}n"
+    ip link set "bg-eng${i}n" netns "$ns"
+    ip addr add "10.213.$i.1/24" dev "bg-eng${i}h"
+    ip netns exec "$ns" ip addr add "10.213.$i.2/24" dev "bg-eng${i}n"
+  fi
+  ip link set "bg-eng${i}h" up
+  ip netns exec "$ns" ip link set "bg-eng${i}n" up
+  ip netns exec "$ns" ip link set lo up
+}
+
+start_one() {
+  local i=$1 dir=$STATE/$1 pid
+  mkdir -p "$dir/data" "$dir/exec"
+  if answers "$i"; then return 0; fi
+  pid=$(pid_of "$i")
+  if [ -n "$pid" ] && ! is_dockerd "$pid"; then rm -f "$dir/docker.pid"; fi
+  netns_up "$i"
+  # nsenter, not `ip netns exec`: that remounts /sys, and dockerd then finds no cgroups.
+  setsid nsenter --net="/var/run/netns/bg-eng$i" dockerd -H "unix://$(sock "$i")" --data-root "$dir/data" \
+    --exec-root "$dir/exec" --pidfile "$dir/docker.pid" --iptables=false --ip-masq=false \
+    --label "zone=$(zone "$i")" --label "bluegreen.test-engine=eng$i" \
+    </dev/null >>"$dir/dockerd.log" 2>&1 9>&- &
+}
+
+wait_one() {
+  local i=$1 deadline=$((SECONDS + WAIT))
+  until answers "$i"; do
+    [ $SECONDS -lt $deadline ] || { tail -5 "$STATE/$i/dockerd.log" >&2; die "engine $i did not answer within ${WAIT}s"; }
+    sleep 0.3
+  done
+}
+
+stop_one() {
+  local i=$1 pid deadline
+  pid=$(pid_of "$i")
+  if [ -n "$pid" ] && is_dockerd "$pid"; then
+    timeout 20 docker -H "unix://$(sock "$i")" swarm leave --force >/dev/null 2>&1 || true
+    timeout 30 docker -H "unix://$(sock "$i")" ps -aq | xargs -r timeout 30 docker -H "unix://$(sock "$i")" rm -f >/dev/null 2>&1 || true
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 30))
+    while alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  ip link del "bg-eng${i}h" 2>/dev/null || true
+  ip netns del "bg-eng$i" 2>/dev/null || true
+  # The data root holds overlay mounts while dockerd runs; once it is gone the folder can go.
+  umount -R "$STATE/$i/exec" 2>/dev/null || true
+  rm -rf "$STATE/$i" 2>/dev/null || true
+}
+
+case "${1:-}" in
+  up)
+    n=${2:-3}
+    [[ $n =~ ^[1-9]$ ]] || die "N must be 1..$MAX"
+    command -v dockerd >/dev/null || die "dockerd is not installed (scripts/stack.sh up installs it)"
+    mkdir -p "$STATE"
+    exec 9>"$STATE/.lock"; flock -w 120 9 || die "another engines.sh holds the lock"
+    for i in $(seq 1 "$n"); do start_one "$i"; done
+    for i in $(seq 1 "$n"); do wait_one "$i"; done
+    for i in $(seq 1 "$n"); do line "$i"; done
+    ;;
+  down)
+    mkdir -p "$STATE"
+    exec 9>"$STATE/.lock"; flock -w 120 9 || die "another engines.sh holds the lock"
+    for i in $(seq 1 $MAX); do
+      if [ -d "$STATE/$i" ] || ip netns list | grep -qw "bg-eng$i"; then stop_one "$i"; fi
+    done
+    ;;
+  status)
+    any=0
+    for i in $(seq 1 $MAX); do if [ -d "$STATE/$i" ] && answers "$i"; then line "$i"; any=1; fi; done
+    [ $any -eq 1 ] || exit 3
+    ;;
+  *) echo "usage: $0 up N | down | status" >&2; exit 64 ;;
+esac
