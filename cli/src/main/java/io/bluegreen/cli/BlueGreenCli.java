@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 /** {@code bluegreen}: the command-line shell over core. Exit codes are the contract users script against. */
 @Command(name = "bluegreen", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Zero-downtime blue-green deploys of Docker services, gated by Consul health checks.",
-        subcommands = {DeployCommand.class, StatusCommand.class, RollbackCommand.class, HistoryCommand.class},
+        subcommands = {DeployCommand.class, StatusCommand.class, RollbackCommand.class, HistoryCommand.class,
+                HealCommand.class, HealServerCommand.class, WatchConfigCommand.class, RegistratorCommand.class},
         footer = {"", "Exit codes: 0 done; 1 failed and rolled back, traffic unchanged; 2 invalid input or usage;",
                 "3 a required system unreachable, nothing changed; 4 rollback failed, a human must look.",
                 "Connections: DOCKER_HOST, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, REGISTRY_USERNAME/REGISTRY_PASSWORD",
@@ -33,11 +34,18 @@ public final class BlueGreenCli {
     private final Map<String, String> env;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final java.io.InputStream stdin;
 
     public BlueGreenCli(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this(env, out, err, null);
+    }
+
+    /** {@code stdin} null means the process's own standard input. */
+    public BlueGreenCli(Map<String, String> env, PrintWriter out, PrintWriter err, java.io.InputStream stdin) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.stdin = stdin;
     }
 
     public static void main(String[] args) {
@@ -96,7 +104,7 @@ public final class BlueGreenCli {
 
     /** Every secret the environment holds, so that not even an unexpected error message can print one. */
     List<String> secretsFromEnvironment() {
-        return java.util.stream.Stream.of("CONSUL_HTTP_TOKEN", "REGISTRY_PASSWORD")
+        return java.util.stream.Stream.of("CONSUL_HTTP_TOKEN", "REGISTRY_PASSWORD", "JENKINS_API_TOKEN", HealSecretOption.ENV)
                 .map(env::get).filter(v -> v != null && !v.isBlank()).toList();
     }
 
@@ -118,5 +126,9 @@ public final class BlueGreenCli {
 
     Map<String, String> env() {
         return env;
+    }
+
+    java.io.InputStream stdin() {
+        return stdin;
     }
 }

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.DeployEvent;
 import io.bluegreen.core.engine.DeployListener;
+import io.bluegreen.core.engine.EventLines;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 /** Prints engine events: one line per phase start and end for people, or one JSON object per line for machines. */
 final class EventPrinter implements DeployListener {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintWriter out;
     private final boolean json;
@@ -30,25 +27,12 @@ final class EventPrinter implements DeployListener {
                 throw new IllegalStateException(ex);
             }
         } else {
-            out.println(human(e));
+            out.println(EventLines.human(e));
         }
         out.flush();
     }
 
-    private static String human(DeployEvent e) {
-        String time = TIME.format(Instant.parse(e.at()));
-        String phase = e.phase() == null ? "" : String.format("%-9s", e.phase());
-        return switch (e.type()) {
-            case "phase-start" -> time + " > " + phase + " " + e.message();
-            case "phase-end" -> time + " < " + phase + " done in " + seconds(e.durationMs());
-            case "phase-failed" -> time + " ! " + phase + " FAILED after " + seconds(e.durationMs()) + ": " + e.message();
-            case "warning" -> time + " ! " + phase + " warning: " + e.message();
-            case "result" -> time + " = " + e.message();
-            default -> time + "   " + phase + "   " + e.message();
-        };
-    }
-
     static String seconds(Long ms) {
-        return ms == null ? "?" : String.format("%.1fs", ms / 1000.0);
+        return EventLines.seconds(ms);
     }
 }

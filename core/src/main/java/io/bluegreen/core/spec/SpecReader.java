@@ -47,6 +47,11 @@ public final class SpecReader {
 
     /** Reads {@code file}; {@code overrides} (e.g. {@code --tag}) replace top-level fields before validation. */
     public static DeploymentSpec read(Path file, Map<String, Object> overrides) {
+        return fromTree(readTree(file), file.toAbsolutePath().getParent(), overrides);
+    }
+
+    /** The file's fields, parsed but not validated yet. */
+    static Map<String, Object> readTree(Path file) {
         String text;
         try {
             if (Files.size(file) > MAX_SPEC_BYTES) {
@@ -58,8 +63,7 @@ public final class SpecReader {
         } catch (IOException e) {
             throw new InvalidSpecException("spec file " + file + ": cannot be read (" + e.getMessage() + ")");
         }
-        Path base = file.toAbsolutePath().getParent();
-        return fromTree(parseYaml(text, file.toString()), base, overrides);
+        return parseYaml(text, file.toString());
     }
 
     static Map<String, Object> parseYaml(String text, String source) {
@@ -123,13 +127,14 @@ public final class SpecReader {
         SpecNode lock = root.child("lock");
         Duration lockWait = lock.duration("wait", Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(60));
         lock.rejectUnknown();
+        TargetSpec target = readTarget(root.child("target"), base);
         root.rejectUnknown();
 
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
         return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress,
-                Map.copyOf(env), health, verify, keep, router, lockWait);
+                Map.copyOf(env), health, verify, keep, router, lockWait, target);
     }
 
     private static Optional<BuildSpec> readBuild(SpecNode root, Path base) {
@@ -190,6 +195,10 @@ public final class SpecReader {
         }
         v.rejectUnknown();
         return new VerifySpec(window, url, maxFlipFailures);
+    }
+
+    private static TargetSpec readTarget(SpecNode t, Path base) {
+        return TargetReader.read(t, base);
     }
 
     private static RouterSpec readRouter(SpecNode r, Path base) {

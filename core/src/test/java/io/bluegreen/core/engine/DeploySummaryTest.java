@@ -1,0 +1,65 @@
+package io.bluegreen.core.engine;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+import java.util.Map;
+import org.junit.Test;
+
+public class DeploySummaryTest {
+    private static final List<HistoryRecord.PhaseTiming> PHASES = List.of(new HistoryRecord.PhaseTiming("gate", 1200, "ok"),
+            new HistoryRecord.PhaseTiming("flip", 15, "ok"));
+
+    @Test
+    public void aDeployShowsTheFlipVersionsAndFigures() {
+        DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "green", "blue", "v2",
+                "127.0.0.1:5000/vote:v2", "sha256:abc", 4000, PHASES, List.of(), new FlipFigures(12, 41, 0, 9L)), "v1");
+        assertTrue(s.isSucceeded());
+        assertEquals("vote: blue (v1) → green (v2)", s.getFlip());
+        assertEquals("flip 12 ms, 0 of 41 requests failed, longest gap 9 ms", s.getSwitchFigures());
+        Map<String, Object> m = s.asMap();
+        assertEquals("green", m.get("color"));
+        assertEquals("blue", m.get("previousColor"));
+        assertEquals("v1", m.get("previousVersion"));
+        assertEquals("sha256:abc", m.get("imageDigest"));
+        assertEquals(0, m.get("failedRequests"));
+        assertEquals(Map.of("gate", 1200L, "flip", 15L), m.get("phases"));
+    }
+
+    @Test
+    public void aFirstDeployHasNoFromAndNoFigures() {
+        DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "blue", null, "v1",
+                "127.0.0.1:5000/vote:v1", null, 3000, PHASES, List.of()), null);
+        assertEquals("vote: blue (v1)", s.getFlip());
+        assertNull(s.getSwitchFigures());
+        assertFalse(s.asMap().containsKey("previousColor"));
+        assertFalse(s.asMap().containsKey("flipMs"));
+    }
+
+    @Test
+    public void aRolledBackDeployCarriesItsReason() throws Exception {
+        HistoryRecord h = new HistoryRecord("d3", "deploy", "rolled-back", "vote", "v3", "blue", "green",
+                "127.0.0.1:5000/vote:v3", null, "2026-01-01T00:00:00Z", "2026-01-01T00:00:30Z", 30000,
+                "gate: 0 of 2 replicas passed within 30s", PHASES);
+        DeploySummary s = DeploySummary.failed(h, "v2");
+        assertFalse(s.isSucceeded());
+        assertEquals("rolled-back", s.getOutcome());
+        assertEquals("gate: 0 of 2 replicas passed within 30s", s.getReason());
+        assertEquals("vote: green (v2) → blue (v3)", s.getFlip());
+        // Jenkins sends it from the agent: it must survive Java serialization.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(s);
+        }
+        DeploySummary back = (DeploySummary) new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
+        assertEquals(s.asMap(), back.asMap());
+        assertEquals(2, back.getPhases().size());
+    }
+}

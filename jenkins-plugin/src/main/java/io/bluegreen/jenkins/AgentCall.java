@@ -1,0 +1,58 @@
+package io.bluegreen.jenkins;
+
+import hudson.AbortException;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.DeployListener;
+import io.bluegreen.core.engine.EventLines;
+import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.spec.InvalidSpecException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import jenkins.MasterToSlaveFileCallable;
+
+/**
+ * One engine operation, run on the agent that holds the workspace (so a Docker build context, a spec file and the
+ * proxy's files are read where they live). The connection settings travel as the ecosystem's variables and are
+ * parsed by core there; engine events go to the build log, one line each, with every secret redacted. Input and
+ * reachability problems end the build politely ({@link AbortException}) with core's message.
+ */
+abstract class AgentCall<T> extends MasterToSlaveFileCallable<T> {
+    private static final long serialVersionUID = 1L;
+    private final HashMap<String, String> env;
+    private final TaskListener listener;
+
+    AgentCall(Map<String, String> env, TaskListener listener) {
+        this.env = new HashMap<>(env);
+        this.listener = listener;
+    }
+
+    @Override
+    public final T invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
+        Connections connections;
+        try {
+            connections = Connections.fromEnvironment(env);
+        } catch (InvalidSpecException e) {
+            throw new AbortException(e.getMessage());
+        }
+        try (BlueGreen bg = BlueGreen.connect(connections)) {
+            Systems sys = bg.systems();
+            DeployListener log = e -> listener.getLogger().println(sys.redactor().redact(EventLines.human(e)));
+            try {
+                return call(workspace.toPath(), sys, log);
+            } catch (InvalidSpecException | SystemUnreachableException | StandbyRollback.RefusedException e) {
+                throw new AbortException(sys.redactor().redact(e.getMessage()));
+            }
+        }
+    }
+
+    /** The operation itself; {@code log} writes engine events to the build log. */
+    abstract T call(Path workspace, Systems sys, DeployListener log) throws IOException;
+}

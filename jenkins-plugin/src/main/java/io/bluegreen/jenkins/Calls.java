@@ -1,0 +1,145 @@
+package io.bluegreen.jenkins;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.model.TaskListener;
+import io.bluegreen.core.engine.ColorState;
+import io.bluegreen.core.engine.DeployFailedException;
+import io.bluegreen.core.engine.DeployListener;
+import io.bluegreen.core.engine.DeploySummary;
+import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.engine.History;
+import io.bluegreen.core.engine.HistoryRecord;
+import io.bluegreen.core.engine.ServiceState;
+import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.StatusReader;
+import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.spec.DeploymentSpec;
+import io.bluegreen.core.spec.StepParameters;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The engine operations the steps run on an agent: each a few lines over core. */
+final class Calls {
+    private Calls() {
+    }
+
+    /** The spec the step's parameters describe, read from the agent's workspace and validated there. */
+    private static DeploymentSpec spec(Path workspace, HashMap<String, Object> defaults, String specFile,
+                                       HashMap<String, Object> parameters) {
+        return StepParameters.toSpec(defaults, specFile == null ? null : workspace.resolve(specFile), parameters, workspace);
+    }
+
+    /** What the active color ran before an operation: the "from" of its summary. */
+    private static String activeVersion(Systems sys, String service) {
+        ServiceState state = sys.store().readState(service).value();
+        return state.activeColor().flatMap(state::color).map(ColorState::version).orElse(null);
+    }
+
+    /** Validates only, and names the service: the Pipeline step keeps it to repair after a controller restart. */
+    static final class Resolve extends AgentCall<String> {
+        private static final long serialVersionUID = 1L;
+        private final HashMap<String, Object> defaults;
+        private final String specFile;
+        private final HashMap<String, Object> parameters;
+
+        Resolve(Map<String, String> env, TaskListener listener, Map<String, Object> defaults, String specFile,
+                Map<String, Object> parameters) {
+            super(env, listener);
+            this.defaults = new HashMap<>(defaults);
+            this.specFile = specFile;
+            this.parameters = new HashMap<>(parameters);
+        }
+
+        @Override
+        String call(Path workspace, Systems sys, DeployListener log) {
+            return spec(workspace, defaults, specFile, parameters).service();
+        }
+
+        Deploy deploy(Map<String, String> env, TaskListener listener) {
+            return new Deploy(env, listener, this);
+        }
+    }
+
+    /** One blue-green deploy; a deploy that rolled back comes back as a failed summary from its history record. */
+    static final class Deploy extends AgentCall<DeploySummary> {
+        private static final long serialVersionUID = 1L;
+        private final Resolve what;
+
+        private Deploy(Map<String, String> env, TaskListener listener, Resolve what) {
+            super(env, listener);
+            this.what = what;
+        }
+
+        @Override
+        DeploySummary call(Path workspace, Systems sys, DeployListener log) {
+            DeploymentSpec spec = spec(workspace, what.defaults, what.specFile, what.parameters);
+            String from = activeVersion(sys, spec.service());
+            try {
+                return DeploySummary.succeeded("deployed", new Deployer(sys, log).deploy(spec), from);
+            } catch (DeployFailedException e) {
+                HistoryRecord last = new History(sys).list(spec.service(), 1).stream()
+                        .filter(h -> h.kind().equals("deploy")).findFirst()
+                        .orElseThrow(() -> e);
+                return DeploySummary.failed(last, from);
+            }
+        }
+    }
+
+    /** An operation on one service. */
+    abstract static class ServiceCall<T> extends AgentCall<T> {
+        private static final long serialVersionUID = 1L;
+        final String service;
+
+        ServiceCall(Map<String, String> env, TaskListener listener, String service) {
+            super(env, listener);
+            this.service = service;
+        }
+    }
+
+    /** Traffic back to the warm standby color. */
+    static final class Rollback extends ServiceCall<DeploySummary> {
+        private static final long serialVersionUID = 1L;
+
+        Rollback(Map<String, String> env, TaskListener listener, String service) {
+            super(env, listener, service);
+        }
+
+        @Override
+        DeploySummary call(Path workspace, Systems sys, DeployListener log) {
+            String from = activeVersion(sys, service);
+            return DeploySummary.succeeded("rolled-back-to-standby", new StandbyRollback(sys, log).rollback(service), from);
+        }
+    }
+
+    /** The status report as plain values (what {@code bluegreen status --json} prints). */
+    static final class Status extends ServiceCall<LinkedHashMap<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        Status(Map<String, String> env, TaskListener listener, String service) {
+            super(env, listener, service);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        LinkedHashMap<String, Object> call(Path workspace, Systems sys, DeployListener log) {
+            return JSON.convertValue(new StatusReader(sys).read(service), LinkedHashMap.class);
+        }
+    }
+
+    /** After a controller restart: puts back what an interrupted deploy left, from its journal in Consul. */
+    static final class Repair extends ServiceCall<String> {
+        private static final long serialVersionUID = 1L;
+
+        Repair(Map<String, String> env, TaskListener listener, String service) {
+            super(env, listener, service);
+        }
+
+        @Override
+        String call(Path workspace, Systems sys, DeployListener log) {
+            return new StatusReader(sys).repair(service, log).orElse("nothing was interrupted");
+        }
+    }
+}
