@@ -10,8 +10,10 @@ import io.bluegreen.core.docker.DockerImageStore;
 import io.bluegreen.core.docker.DockerReplicaCluster;
 import io.bluegreen.core.docker.EnginesReplicaCluster;
 import io.bluegreen.core.docker.Registrator;
+import io.bluegreen.core.docker.SwarmReplicaCluster;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.Redactor;
+import io.bluegreen.core.engine.ReplicaCluster;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.proxy.Routers;
 import io.bluegreen.core.spec.TargetSpec;
@@ -55,14 +57,22 @@ public final class BlueGreen implements Closeable {
         return systems;
     }
 
-    /** The systems for a spec's target: the local engine's, or its engines' (connected once per target). */
+    /** The systems for a spec's target: the local engine's, its engines' or its swarm's (connected once per target). */
     public Systems systemsFor(TargetSpec target) {
         if (target == null || target.isLocal()) {
             return systems;
         }
         return byTarget.computeIfAbsent(target, t -> {
-            EnginesReplicaCluster cluster = new EnginesReplicaCluster(connections, t, docker);
-            targetEngines.add(cluster);
+            ReplicaCluster cluster;
+            if (t.type() == TargetSpec.Type.SWARM) {
+                SwarmReplicaCluster swarm = new SwarmReplicaCluster(connections, t, docker);
+                targetEngines.add(swarm);
+                cluster = swarm;
+            } else {
+                EnginesReplicaCluster engines = new EnginesReplicaCluster(connections, t, docker);
+                targetEngines.add(engines);
+                cluster = engines;
+            }
             return new Systems(cluster, systems.images(), systems.registry(), new TargetRecordingStore(systems.store(), t),
                     systems.lock(), systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock());
         });

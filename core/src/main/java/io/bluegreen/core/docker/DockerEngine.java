@@ -1,19 +1,25 @@
 package io.bluegreen.core.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.SystemUnreachableException;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /** One Docker engine reached through docker-java, with the registry credentials the user configured. */
 public final class DockerEngine implements Closeable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final DockerClient client;
+    private final DockerHttpClient http;
     private final DefaultDockerClientConfig config;
     private final Connections connections;
     private final String host;
@@ -34,7 +40,7 @@ public final class DockerEngine implements Closeable {
         }
         this.config = b.build();
         // Builds, pushes and pulls stream for minutes: no response timeout (ENVIRONMENT.md), a short connect timeout.
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        this.http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(64)
@@ -45,6 +51,20 @@ public final class DockerEngine implements Closeable {
 
     public DockerClient client() {
         return client;
+    }
+
+    /** A GET on the engine's API read as JSON: for the fields docker-java's models lack (a task's published ports). */
+    JsonNode getJson(String pathAndQuery) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path(pathAndQuery).build();
+        try (DockerHttpClient.Response r = http.execute(request)) {
+            if (r.getStatusCode() != 200) {
+                throw new IllegalStateException("GET " + pathAndQuery + " on " + host + " answered " + r.getStatusCode());
+            }
+            return JSON.readTree(r.getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String host() {

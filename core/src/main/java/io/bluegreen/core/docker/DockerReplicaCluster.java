@@ -126,9 +126,14 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     }
 
     private static Map<String, String> userEnvironment(InspectContainerResponse info) {
+        return userEnvironment(info.getConfig().getEnv() == null ? List.of() : List.of(info.getConfig().getEnv()));
+    }
+
+    /** {@code KEY=VALUE} entries less what this tool sets itself ({@code BLUEGREEN_*}) and the image's PATH. */
+    static Map<String, String> userEnvironment(List<String> env) {
         Map<String, String> out = new LinkedHashMap<>();
         Set<String> imageDefaults = Set.of("PATH");
-        for (String kv : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
+        for (String kv : env == null ? List.<String>of() : env) {
             int eq = kv.indexOf('=');
             String k = eq < 0 ? kv : kv.substring(0, eq);
             if (!k.startsWith("BLUEGREEN_") && !imageDefaults.contains(k)) {

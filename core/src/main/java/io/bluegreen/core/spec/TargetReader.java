@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The spec's {@code target:} section: which engines hold the colors and how replicas are placed on them. */
+/**
+ * The spec's {@code target:} section: which engines hold the colors and how replicas are placed on them, or the
+ * Swarm manager whose services run them.
+ */
 final class TargetReader {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern MEMORY = Pattern.compile("([0-9]{1,9})([kmg])", Pattern.CASE_INSENSITIVE);
@@ -20,7 +23,7 @@ final class TargetReader {
     }
 
     static TargetSpec read(SpecNode t, Path base) {
-        String type = t.string("type").orElse("local").toLowerCase(Locale.ROOT);
+        String type = t.string("type").orElse(t.has("swarm") ? "swarm" : "local").toLowerCase(Locale.ROOT);
         Strategy strategy = t.string("strategy").map(s -> Strategy.parse(s).orElseGet(() -> {
             t.problem("strategy", SpecNode.quote(s) + " is not a strategy (spread, binpack, random)");
             return Strategy.SPREAD;
@@ -39,21 +42,19 @@ final class TargetReader {
         Set<String> names = new HashSet<>();
         for (SpecNode e : t.mappings("engines")) {
             String name = e.matching("name", SpecReader.SERVICE, "is not a DNS label (a-z, 0-9, '-')", null);
-            String host = e.requiredString("host");
-            if (host != null && !host.startsWith("unix:///") && !host.startsWith("tcp://")) {
-                e.problem("host", SpecNode.quote(host) + " is not unix:///path or tcp://host:port");
-            }
+            String host = host(e);
             String address = e.matching("address", SpecReader.IPV4, "is not an IPv4 address", "127.0.0.1");
             Map<String, String> labels = e.stringMap("labels", LABEL, "is not a label name");
-            Path certs = e.has("certPath") ? e.existingPath("certPath", base, true, true) : null;
-            if (certs != null && host != null && host.startsWith("unix://")) {
-                e.problem("certPath", "only applies to tcp:// hosts");
-            }
+            String certs = certPath(e, host, base);
             e.rejectUnknown();
             if (name != null && !names.add(name)) {
                 e.problem("name", SpecNode.quote(name) + " names two engines");
             }
-            engines.add(new TargetSpec.Engine(name, host, address, Map.copyOf(labels), certs == null ? null : certs.toString()));
+            engines.add(new TargetSpec.Engine(name, host, address, Map.copyOf(labels), certs));
+        }
+        TargetSpec.Swarm swarm = t.has("swarm") ? swarm(t.child("swarm"), base) : null;
+        if (swarm != null && !type.equals("swarm")) {
+            t.problem("swarm", "only applies to type: swarm");
         }
         switch (type) {
             case "local" -> {
@@ -66,11 +67,50 @@ final class TargetReader {
                     t.problem("engines", "is required with type: engines (a list of { name, host, address, labels })");
                 }
             }
-            default -> t.problem("type", SpecNode.quote(type) + " is not a target type (local, engines)");
+            case "swarm" -> {
+                if (swarm == null) {
+                    t.problem("swarm", "is required with type: swarm (a mapping { host, certPath } naming a Swarm manager)");
+                }
+                if (!engines.isEmpty()) {
+                    t.problem("engines", "do not apply to type: swarm (the swarm's own nodes run the tasks)");
+                }
+                if (t.has("strategy")) {
+                    t.problem("strategy", "does not apply to type: swarm (Swarm's scheduler places the tasks)");
+                }
+            }
+            default -> t.problem("type", SpecNode.quote(type) + " is not a target type (local, engines, swarm)");
         }
         t.rejectUnknown();
-        return new TargetSpec(type.equals("engines") ? TargetSpec.Type.ENGINES : TargetSpec.Type.LOCAL, strategy,
-                List.copyOf(constraints), List.copyOf(engines), memory, hostPort);
+        TargetSpec.Type kind = switch (type) {
+            case "engines" -> TargetSpec.Type.ENGINES;
+            case "swarm" -> TargetSpec.Type.SWARM;
+            default -> TargetSpec.Type.LOCAL;
+        };
+        return new TargetSpec(kind, strategy, List.copyOf(constraints), List.copyOf(engines), memory, hostPort,
+                kind == TargetSpec.Type.SWARM ? swarm : null);
+    }
+
+    private static String host(SpecNode n) {
+        String host = n.requiredString("host");
+        if (host != null && !host.startsWith("unix:///") && !host.startsWith("tcp://")) {
+            n.problem("host", SpecNode.quote(host) + " is not unix:///path or tcp://host:port");
+        }
+        return host;
+    }
+
+    private static String certPath(SpecNode n, String host, Path base) {
+        Path certs = n.has("certPath") ? n.existingPath("certPath", base, true, true) : null;
+        if (certs != null && host != null && host.startsWith("unix://")) {
+            n.problem("certPath", "only applies to tcp:// hosts");
+        }
+        return certs == null ? null : certs.toString();
+    }
+
+    private static TargetSpec.Swarm swarm(SpecNode s, Path base) {
+        String host = host(s);
+        String certs = certPath(s, host, base);
+        s.rejectUnknown();
+        return new TargetSpec.Swarm(host, certs);
     }
 
     private static long memory(SpecNode t, String text) {

@@ -10,16 +10,17 @@ import java.util.Map;
 
 /**
  * Where a service's colors run (the spec's {@code target:} section). {@code LOCAL} is the one engine of
- * {@code DOCKER_HOST}; {@code ENGINES} places each color's replicas over several engines. Kept in the
+ * {@code DOCKER_HOST}; {@code ENGINES} places each color's replicas over several engines; {@code SWARM} runs each
+ * color as Swarm mode services through a manager ({@code swarm}). Kept in the
  * service's state so status, rollback and heal find the same engines without the spec.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetSpec(Type type, Strategy strategy, List<String> constraints, List<Engine> engines,
-                         long memory, Integer hostPort) {
+                         long memory, Integer hostPort, Swarm swarm) {
 
-    public enum Type { LOCAL, ENGINES }
+    public enum Type { LOCAL, ENGINES, SWARM }
 
-    public static final TargetSpec LOCAL = new TargetSpec(Type.LOCAL, Strategy.SPREAD, List.of(), List.of(), 0, null);
+    public static final TargetSpec LOCAL = new TargetSpec(Type.LOCAL, Strategy.SPREAD, List.of(), List.of(), 0, null, null);
 
     /**
      * One Docker engine: {@code host} as DOCKER_HOST spells it, {@code address} where the proxy and Consul reach
@@ -28,6 +29,11 @@ public record TargetSpec(Type type, Strategy strategy, List<String> constraints,
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Engine(String name, String host, String address, Map<String, String> labels, String certPath) {
+    }
+
+    /** A Swarm manager: {@code host} as DOCKER_HOST spells it, {@code certPath} Docker's TLS files for tcp://. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Swarm(String host, String certPath) {
     }
 
     @JsonIgnore

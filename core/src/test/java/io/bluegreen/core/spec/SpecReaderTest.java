@@ -276,4 +276,29 @@ public class SpecReaderTest {
         assertEquals("10m", Durations.format(Duration.ofMinutes(10)));
         assertEquals("0s", Durations.format(Duration.ZERO));
     }
+
+    @Test
+    public void swarmTargetNamesItsManagerAndRefusesWhatOnlyEnginesUse() throws IOException {
+        TargetSpec t = read(FULL + "target: { swarm: { host: \"unix:///run/swarm.sock\" }, memory: 64m, "
+                + "constraints: [ \"node.labels.zone == a\" ] }\n").target();
+        assertEquals(TargetSpec.Type.SWARM, t.type());
+        assertEquals(new TargetSpec.Swarm("unix:///run/swarm.sock", null), t.swarm());
+        assertEquals(List.of("node.labels.zone == a"), t.constraints());
+        assertProblem(FULL + "target: { type: swarm }\n", "target.swarm", "is required with type: swarm");
+        assertProblem(FULL + "target: { type: swarm, swarm: { host: \"unix:///s\" }, strategy: binpack }\n",
+                "target.strategy", "Swarm's scheduler places the tasks");
+        assertProblem(FULL + "target: { type: engines, swarm: { host: \"unix:///s\" } }\n", "target.swarm", "only applies to type: swarm");
+        assertProblem(FULL + "target: { swarm: { host: \"ssh://m\" } }\n", "target.swarm.host", "is not unix:///path or tcp://host:port");
+        assertProblem(FULL + "target: { swarm: { host: \"unix:///s\", nodes: 3 } }\n", "target.swarm.nodes", "unknown field");
+    }
+
+    @Test
+    public void enginesAndSwarmShareTheHostAndCertPathRules() throws IOException {
+        TargetSpec t = read(FULL + "target: { type: engines, engines: [ { name: e1, host: \"unix:///e1.sock\" } ] }\n").target();
+        assertEquals(List.of(new TargetSpec.Engine("e1", "unix:///e1.sock", "127.0.0.1", Map.of(), null)), t.engines());
+        assertProblem(FULL + "target: { type: engines, engines: [ { name: e1, host: \"unix:///e1.sock\", certPath: app } ] }\n",
+                "target.engines[0].certPath", "only applies to tcp:// hosts");
+        assertProblem(FULL + "target: { swarm: { host: \"unix:///s.sock\", certPath: app } }\n",
+                "target.swarm.certPath", "only applies to tcp:// hosts");
+    }
 }

@@ -1,0 +1,291 @@
+package io.bluegreen.core.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.command.CreateServiceCmd;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.ResourceRequirements;
+import com.github.dockerjava.api.model.ResourceSpecs;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceRestartCondition;
+import com.github.dockerjava.api.model.ServiceRestartPolicy;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.TaskSpec;
+import io.bluegreen.core.engine.Color;
+import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.EventSink;
+import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.ReplicaCluster;
+import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.spec.TargetSpec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A color as Swarm mode services, created through a manager. Each deploy of a color is its own service
+ * {@code S-<color>-<deploy id>} (labelled like the containers of the other targets), so a new version starts
+ * beside the old standby of the same color, which stays until the new one passed the gate. Ports are published
+ * in host mode without a fixed port (the ingress mesh needs IPVS): each task gets its own host port on the node it
+ * landed on; the task list says which (the task's port status, read as JSON: docker-java's model lacks it) and the
+ * node list gives the node's address. Swarm's restart policy is off: a restarted task would get a new host port that
+ * Consul and the proxy do not know, so a dead task stays dead, its check turns critical and a redeploy replaces it.
+ * A replica's runtime ID is its task ID.
+ */
+public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
+    private static final long START_WAIT_MILLIS = 60_000;
+    private static final Set<String> FAILED = Set.of("failed", "rejected", "shutdown", "complete", "orphaned", "remove");
+
+    private final TargetSpec target;
+    private final DockerEngine manager;
+    private final DockerEngine deploying;
+    private final Map<String, String> nodeAddresses = new ConcurrentHashMap<>();
+
+    /** {@code deploying}: the engine that built or pulled the image; the manager gets it from there. */
+    public SwarmReplicaCluster(Connections connections, TargetSpec target, DockerEngine deploying) {
+        this.target = target;
+        this.deploying = deploying;
+        this.manager = new DockerEngine(connections, target.swarm().host(), target.swarm().certPath());
+    }
+
+    @Override
+    public void ping() {
+        manager.ping();
+        Info info = manager.client().infoCmd().exec();
+        if (info.getSwarm() == null || !Boolean.TRUE.equals(info.getSwarm().getControlAvailable())) {
+            throw new SystemUnreachableException("Docker", manager.host() + " is not a Swarm manager (docker swarm init)", null);
+        }
+    }
+
+    /** The Swarm service holding one deploy of a color. */
+    private static String serviceName(String service, Color color, String deployId) {
+        return service + "-" + color.label() + "-" + deployId;
+    }
+
+    @Override
+    public List<Replica> start(ReplicaPlan plan, EventSink events) {
+        ImageCopier.ensure(deploying, manager, "swarm manager", plan.image(), events);
+        String name = serviceName(plan.service(), plan.color(), plan.deployId());
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(DockerReplicaCluster.LABEL_SERVICE, plan.service());
+        labels.put(DockerReplicaCluster.LABEL_COLOR, plan.color().label());
+        labels.put(DockerReplicaCluster.LABEL_VERSION, plan.version());
+        labels.put(DockerReplicaCluster.LABEL_DEPLOY_ID, plan.deployId());
+        List<String> env = new ArrayList<>();
+        plan.env().forEach((k, v) -> env.add(k + "=" + v));
+        env.add("BLUEGREEN_SERVICE=" + plan.service());
+        env.add("BLUEGREEN_COLOR=" + plan.color().label());
+        env.add("BLUEGREEN_VERSION=" + plan.version());
+        env.add("BLUEGREEN_DEPLOY_ID=" + plan.deployId());
+        env.add("BLUEGREEN_REPLICA={{.Task.Slot}}");
+        PortConfig port = new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(plan.containerPort())
+                .withPublishMode(PortConfig.PublishMode.host);
+        if (target.hostPort() != null) {
+            port.withPublishedPort(target.hostPort());
+        }
+        TaskSpec task = new TaskSpec()
+                .withContainerSpec(new ContainerSpec().withImage(plan.image()).withEnv(env))
+                .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.NONE))
+                .withPlacement(new ServicePlacement().withConstraints(target.constraints()));
+        if (target.memory() > 0) {
+            task.withResources(new ResourceRequirements().withReservations(new ResourceSpecs().withMemoryBytes(target.memory())));
+        }
+        ServiceSpec spec = new ServiceSpec().withName(name).withLabels(labels).withTaskTemplate(task)
+                .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(plan.count())))
+                .withEndpointSpec(new EndpointSpec().withPorts(List.of(port)));
+        CreateServiceCmd create = manager.client().createServiceCmd(spec);
+        AuthConfig auth = manager.authFor(plan.image());
+        if (auth != null) {
+            create.withAuthConfig(auth);
+        }
+        try {
+            create.exec();
+        } catch (RuntimeException e) {
+            throw new PhaseFailure("creating Swarm service " + name + " failed: " + DockerEngine.rootMessage(e), e);
+        }
+        events.progress("Swarm service " + name + " created: " + plan.count() + " task(s)");
+        try {
+            return awaitRunning(plan, name, events);
+        } catch (RuntimeException e) {
+            removeService(name, plan.service());
+            throw e instanceof PhaseFailure p ? p : new PhaseFailure("starting Swarm service " + name + " failed: "
+                    + DockerEngine.rootMessage(e), e);
+        }
+    }
+
+    /** Waits until every task runs with a published port; a failed or unplaceable task fails the start at once. */
+    private List<Replica> awaitRunning(ReplicaPlan plan, String name, EventSink events) {
+        long deadline = System.currentTimeMillis() + START_WAIT_MILLIS;
+        while (true) {
+            Service service = manager.client().inspectServiceCmd(name).exec();
+            List<Replica> running = new ArrayList<>();
+            for (JsonNode t : latestTasks(List.of(service)).values()) {
+                String state = t.path("Status").path("State").asText();
+                String err = t.path("Status").path("Err").asText("");
+                if (FAILED.contains(state)) {
+                    throw new PhaseFailure("Swarm task " + name + "." + t.path("Slot").asInt() + " " + state
+                            + (err.isEmpty() ? "" : ": " + err) + "; the service was removed");
+                }
+                if (state.equals("pending") && !err.isEmpty()) {
+                    throw new PhaseFailure("capacity check: Swarm cannot place " + name + "." + t.path("Slot").asInt()
+                            + ": " + err + "; the service was removed");
+                }
+                Replica r = replica(service, t);
+                if (r.running() && r.endpoint() != null) {
+                    running.add(r);
+                }
+            }
+            if (running.size() == plan.count()) {
+                running.sort((a, b) -> Integer.compare(a.index(), b.index()));
+                running.forEach(r -> events.progress("started: " + r.id() + " at " + r.endpoint()));
+                return running;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new PhaseFailure("Swarm service " + name + " had " + running.size() + "/" + plan.count()
+                        + " task(s) running after " + START_WAIT_MILLIS / 1000 + " s; the service was removed");
+            }
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PhaseFailure("interrupted while waiting for Swarm tasks", e);
+        }
+    }
+
+    /** The newest task of each slot of these services (older ones are the history Swarm keeps). */
+    private Map<String, JsonNode> latestTasks(List<Service> services) {
+        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        if (services.isEmpty()) {
+            return latest;
+        }
+        StringBuilder filter = new StringBuilder("{\"service\":{");
+        for (int i = 0; i < services.size(); i++) {
+            filter.append(i == 0 ? "" : ",").append('"').append(services.get(i).getId()).append("\":true");
+        }
+        filter.append("}}");
+        JsonNode tasks = manager.getJson("/tasks?filters=" + URLEncoder.encode(filter.toString(), StandardCharsets.UTF_8));
+        for (JsonNode t : tasks) {
+            String key = t.path("ServiceID").asText() + "/" + t.path("Slot").asInt();
+            JsonNode seen = latest.get(key);
+            if (seen == null || seen.path("Version").path("Index").asLong() < t.path("Version").path("Index").asLong()) {
+                latest.put(key, t);
+            }
+        }
+        return latest;
+    }
+
+    private Replica replica(Service service, JsonNode task) {
+        Map<String, String> l = service.getSpec().getLabels();
+        int slot = task.path("Slot").asInt();
+        Endpoint endpoint = null;
+        for (JsonNode p : task.path("Status").path("PortStatus").path("Ports")) {
+            if (p.path("PublishedPort").asInt() > 0) {
+                endpoint = new Endpoint(nodeAddress(task.path("NodeID").asText()), p.path("PublishedPort").asInt());
+                break;
+            }
+        }
+        return new Replica(service.getSpec().getName() + "-" + slot, task.path("ID").asText(), l.get(DockerReplicaCluster.LABEL_SERVICE),
+                Color.of(l.get(DockerReplicaCluster.LABEL_COLOR)), l.get(DockerReplicaCluster.LABEL_VERSION),
+                l.get(DockerReplicaCluster.LABEL_DEPLOY_ID), slot, endpoint,
+                service.getSpec().getTaskTemplate().getContainerSpec().getImage(),
+                "running".equals(task.path("Status").path("State").asText()));
+    }
+
+    /** Where a node publishes its tasks' ports: the address it joined the swarm with. */
+    private String nodeAddress(String nodeId) {
+        return nodeAddresses.computeIfAbsent(nodeId, id -> DockerReplicaCluster.reachable(manager.client()
+                .listSwarmNodesCmd().withIdFilter(List.of(id)).exec().get(0).getStatus().getAddress()));
+    }
+
+    @Override
+    public List<Replica> list(String service) {
+        List<Service> services = manager.client().listServicesCmd()
+                .withLabelFilter(Map.of(DockerReplicaCluster.LABEL_SERVICE, service)).exec();
+        Map<String, Service> byId = new LinkedHashMap<>();
+        services.forEach(s -> byId.put(s.getId(), s));
+        List<Replica> out = new ArrayList<>();
+        for (JsonNode t : latestTasks(services).values()) {
+            out.add(replica(byId.get(t.path("ServiceID").asText()), t));
+        }
+        out.sort((a, b) -> a.id().compareTo(b.id()));
+        return out;
+    }
+
+    /** Removes the Swarm services these replicas belong to (a service goes as a whole, with all its tasks). */
+    @Override
+    public void remove(List<Replica> replicas) {
+        Map<String, String> services = new LinkedHashMap<>();
+        replicas.forEach(r -> services.put(serviceName(r.service(), r.color(), r.deployId()), r.service()));
+        List<String> failures = new ArrayList<>();
+        services.forEach((name, service) -> {
+            try {
+                removeService(name, service);
+            } catch (RuntimeException e) {
+                failures.add(name + ": " + DockerEngine.rootMessage(e));
+            }
+        });
+        if (!failures.isEmpty()) {
+            throw new PhaseFailure("could not remove Swarm services: " + String.join("; ", failures));
+        }
+    }
+
+    private void removeService(String name, String service) {
+        Service s;
+        try {
+            s = manager.client().inspectServiceCmd(name).exec();
+        } catch (NotFoundException gone) {
+            return;
+        }
+        Map<String, String> labels = s.getSpec().getLabels();
+        if (labels == null || !service.equals(labels.get(DockerReplicaCluster.LABEL_SERVICE))) {
+            throw new PhaseFailure("refusing to remove Swarm service " + name + ": it does not carry "
+                    + DockerReplicaCluster.LABEL_SERVICE + "=" + service);
+        }
+        try {
+            manager.client().removeServiceCmd(s.getId()).exec();
+        } catch (NotFoundException gone) {
+            // removed meanwhile
+        }
+    }
+
+    /** Not in Swarm mode: a task cannot be started on its own beside its service's; a redeploy replaces the color. */
+    @Override
+    public Replica cloneReplica(Replica template, int index) {
+        throw new PhaseFailure("replacing replica " + template.id() + " in place is not supported for target type swarm"
+                + " (a Swarm service's tasks are not started one by one); redeploy the service instead");
+    }
+
+    @Override
+    public Map<String, String> userEnvironment(Replica replica) {
+        Service s = manager.client().inspectServiceCmd(serviceName(replica.service(), replica.color(), replica.deployId())).exec();
+        return DockerReplicaCluster.userEnvironment(s.getSpec().getTaskTemplate().getContainerSpec().getEnv());
+    }
+
+    @Override
+    public void close() throws IOException {
+        manager.close();
+    }
+}

@@ -1,0 +1,162 @@
+package io.bluegreen.core.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.SwarmSpec;
+import io.bluegreen.core.docker.DockerEngine;
+import io.bluegreen.core.engine.Color;
+import io.bluegreen.core.engine.DeployFailedException;
+import io.bluegreen.core.engine.DeployResult;
+import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.spec.BuildSpec;
+import io.bluegreen.core.spec.DeploymentSpec;
+import io.bluegreen.core.spec.SpecReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.After;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Blue-green as Swarm mode services: a real single-node swarm on an extra engine (its own network namespace and
+ * address, started by scripts/engines.sh), ports published in host mode, traffic through a real nginx.
+ */
+public class SwarmIntegrationTest {
+    private static final String IMAGE = Stack.REGISTRY + "/vote:swarm-it";
+    private static ExtraEngines.Engine engine;
+    private static DockerEngine manager;
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+    @Rule
+    public ServiceUnderTest svc = new ServiceUnderTest("swarm");
+
+    @BeforeClass
+    public static void swarm() {
+        engine = ExtraEngines.up(1).get(0);
+        manager = new DockerEngine(Stack.connections(), engine.host(), null);
+        manager.client().initializeSwarmCmd(new SwarmSpec())
+                .withListenAddr(engine.address() + ":2377").withAdvertiseAddr(engine.address()).exec();
+        Stack.shared().systems().images().build(new BuildSpec(Stack.ROOT.resolve("examples/vote"), "Dockerfile",
+                Map.of("VERSION", "v1")), IMAGE, m -> { });
+    }
+
+    @AfterClass
+    public static void leave() throws Exception {
+        try {
+            manager.client().leaveSwarmCmd().withForceEnabled(true).exec();
+            manager.close();
+        } finally {
+            ExtraEngines.down();
+        }
+    }
+
+    @After
+    public void removeServices() throws Exception {
+        Systems sys = Stack.shared().systemsFor(spec("v1").target());
+        sys.cluster().remove(sys.cluster().list(svc.name()));
+    }
+
+    /** The example app's spec on the swarm, with a 20 s health gate. */
+    private DeploymentSpec spec(String tag) throws Exception {
+        String target = "target:\n  type: swarm\n  swarm: { host: \"" + engine.host() + "\" }\n";
+        Path f = Specs.write(tmp.getRoot().toPath(), svc.name(), tag, svc.nginx(), "10m", target);
+        Files.writeString(f, Files.readString(f).replace("deadline: 12s", "deadline: 20s"));
+        return SpecReader.read(f, Map.of());
+    }
+
+    /** Everything a failed deploy must leave exactly as it found it. */
+    private record World(String state, Set<String> services, Set<String> replicas, Set<String> registrations,
+                         String upstream) {
+    }
+
+    private World world(Systems sys) throws Exception {
+        Set<String> services = manager.client().listServicesCmd().exec().stream()
+                .map(s -> s.getSpec().getName()).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> replicas = sys.cluster().list(svc.name()).stream()
+                .map(r -> r.id() + "@" + r.endpoint() + (r.running() ? ":running" : ":stopped"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> registrations = sys.registry().instances(svc.name()).stream()
+                .map(i -> i.id() + "@" + i.endpoint() + ":" + i.health()).collect(Collectors.toCollection(TreeSet::new));
+        return new World(Stack.kv("bluegreen/" + svc.name() + "/state"), services, replicas, registrations,
+                Files.readString(svc.nginx().upstreamFile));
+    }
+
+    @Test
+    public void swarmServicesFlipRollBackAFailedVersionAndRollBackToTheStandby() throws Exception {
+        DeploymentSpec v1 = spec("v1");
+        Systems sys = Stack.shared().systemsFor(v1.target());
+        assertEquals("blue", new Deployer(sys, e -> { }).deploy(v1).color());
+        DeployResult second = new Deployer(sys, e -> { }).deploy(spec("v2"));
+        assertEquals("green", second.color());
+        assertTrue(Stack.get(svc.nginx().url()).body().contains("v2"));
+
+        List<Service> services = manager.client().listServicesCmd()
+                .withLabelFilter(Map.of("bluegreen.service", svc.name())).exec();
+        assertEquals(2, services.size());
+        for (Service s : services) {
+            Map<String, String> l = s.getSpec().getLabels();
+            assertEquals(svc.name() + "-" + l.get("bluegreen.color") + "-" + l.get("bluegreen.deploy-id"), s.getSpec().getName());
+            assertEquals(2L, s.getSpec().getMode().getReplicated().getReplicas());
+        }
+        List<Replica> replicas = Stack.shared().systemsForService(svc.name()).cluster().list(svc.name());
+        assertEquals(4, replicas.size());
+        for (Replica r : replicas) {
+            assertEquals(r.toString(), engine.address(), r.endpoint().host());
+            assertTrue(r.toString(), r.running());
+            Stack.Response health = Stack.get("http://" + r.endpoint() + "/health");
+            assertEquals(r.endpoint() + " answers", 200, health.status());
+            assertTrue("the task's slot is its replica number: " + health.body(),
+                    health.body().contains("\"replica\":\"" + r.index() + "\""));
+        }
+        assertEquals(4, replicas.stream().map(Replica::endpoint).distinct().count());
+
+        World before = world(sys);
+        try {
+            new Deployer(sys, e -> { }).deploy(spec("v3"));
+            fail("v3 must not pass its health gate");
+        } catch (DeployFailedException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("gate failed") && e.getMessage().contains("traffic stays on green"));
+        }
+        assertEquals(before, world(sys));
+        assertTrue(Stack.get(svc.nginx().url()).body().contains("v2"));
+
+        DeployResult back = new StandbyRollback(Stack.shared().systemsForService(svc.name()), e -> { }).rollback(svc.name());
+        assertEquals("blue", back.color());
+        assertEquals("v1", back.version());
+        assertTrue(Stack.get(svc.nginx().url()).body().contains("v1"));
+        assertEquals("no task started or stopped", before.replicas(), world(sys).replicas());
+    }
+
+    @Test
+    public void tasksSwarmCannotPlaceFailTheStartAndLeaveNoService() throws Exception {
+        String target = "target:\n  type: swarm\n  memory: 20g\n  swarm: { host: \"" + engine.host() + "\" }\n";
+        DeploymentSpec v1 = Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", null, "0s", target);
+        Systems sys = Stack.shared().systemsFor(v1.target());
+        ReplicaPlan plan = new ReplicaPlan(svc.name(), Color.BLUE, "v1", "d1", IMAGE, 2, 8080, "127.0.0.1", Map.of());
+        try {
+            sys.cluster().start(plan, e -> { });
+            fail("2 x 20 GiB do not fit on this machine");
+        } catch (PhaseFailure e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("capacity check: Swarm cannot place " + svc.name() + "-blue-d1.")
+                    && e.getMessage().contains("insufficient resources"));
+        }
+        assertEquals(List.of(), manager.client().listServicesCmd().withLabelFilter(Map.of("bluegreen.service", svc.name())).exec());
+    }
+}
