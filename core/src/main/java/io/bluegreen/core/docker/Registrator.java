@@ -103,11 +103,18 @@ public final class Registrator implements Closeable {
             return;
         }
         streams.add(e.client().eventsCmd().withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("start", "die", "destroy")
+                .withEventFilter("start", "die", "stop", "destroy")
                 .exec(new ResultCallback.Adapter<Event>() {
                     @Override
                     public void onNext(Event event) {
-                        quietly(Registrator.this::resync);
+                        // At a die event the engine may still list the container as running for a moment: forget
+                        // it by ID now and resync a little later, or the resync would register it again.
+                        if (!"start".equals(event.getStatus()) && event.getId() != null) {
+                            quietly(() -> forget(event.getId()));
+                            reconnect.schedule(() -> quietly(Registrator.this::resync), 1, TimeUnit.SECONDS);
+                        } else {
+                            quietly(Registrator.this::resync);
+                        }
                     }
 
                     @Override
@@ -122,6 +129,17 @@ public final class Registrator implements Closeable {
                         }, RECONNECT_SECONDS, TimeUnit.SECONDS);
                     }
                 }));
+    }
+
+    /** Deregisters whatever was registered for this container. */
+    private synchronized void forget(String containerId) {
+        for (AgentServices.Registered r : agent.list()) {
+            String container = r.meta().get("container_id");
+            if (container != null && inScope(r.name()) && container.endsWith(containerId)) {
+                registry.deregister(r.id());
+                log.accept("deregistered " + r.id() + " (its container stopped)");
+            }
+        }
     }
 
     private void quietly(Runnable r) {

@@ -45,14 +45,18 @@ public class RegistratorIntegrationTest {
         ExtraEngines.down();
     }
 
+    /** Puts the image on the engine the way a deploy does (an unregistered replica of ours, in no state: left alone). */
+    private void imageOnEngine(String name) throws Exception {
+        TargetSpec target = Specs.spec(tmp.getRoot().toPath(), name, "v1", null, "0s",
+                ExtraEngines.target(List.of(engine), null)).target();
+        Stack.shared().systemsFor(target).cluster().start(new ReplicaPlan(name, Color.BLUE, "v1", "d1", IMAGE, 1, 8080,
+                "127.0.0.1", Map.of()), m -> { });
+    }
+
     @Test
     public void resyncRemovesAStaleRegistrationAndAddsAMissedOne() throws Exception {
         String name = svc.name();
-        TargetSpec target = Specs.spec(tmp.getRoot().toPath(), name, "v1", null, "0s",
-                ExtraEngines.target(List.of(engine), null)).target();
-        // Puts the image on the engine (an unregistered replica of ours, not in any state: left alone).
-        Stack.shared().systemsFor(target).cluster().start(new ReplicaPlan(name, Color.BLUE, "v1", "d1", IMAGE, 1, 8080,
-                "127.0.0.1", Map.of()), m -> { });
+        imageOnEngine(name);
         ConsulAgent consul = new ConsulAgent(Stack.connections());
         AgentServices agent = new AgentServices(consul);
         agent.register(name + "-stale", name, List.of(), "127.0.0.1", 1, Map.of("container_id", "0".repeat(64)), null, null, null);
@@ -67,6 +71,34 @@ public class RegistratorIntegrationTest {
             assertTrue(Stack.shared().systems().registry().instances(name).stream()
                     .anyMatch(i -> i.id().equals(expected) && i.endpoint().host().equals(engine.address())));
 
+        }
+    }
+
+    @Test
+    public void followingDockerEventsRegistersAStartedContainerAndForgetsAKilledOne() throws Exception {
+        String name = svc.name();
+        imageOnEngine(name);
+        ConsulAgent consul = new ConsulAgent(Stack.connections());
+        try (DockerEngine docker = new DockerEngine(Stack.connections(), engine.host(), null);
+             Registrator registrator = new Registrator(List.of(docker), new AgentServices(consul), new ConsulServiceRegistry(consul),
+                     Stack.shared().systems().store(), Set.of(name), System.out::println)) {
+            registrator.follow();
+            Thread.sleep(1000);
+            String id = startRegistratorStyle(docker, name);
+            String expected = name + "-" + id.substring(0, 12);
+            awaitRegistered(name, expected, true);
+            docker.client().killContainerCmd(id).exec();
+            awaitRegistered(name, expected, false);
+        }
+    }
+
+    private static void awaitRegistered(String service, String id, boolean wanted) throws InterruptedException {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (Stack.shared().systems().registry().instances(service).stream().anyMatch(i -> i.id().equals(id)) != wanted) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(id + (wanted ? " was not registered" : " was not deregistered") + " within 20 s");
+            }
+            Thread.sleep(200);
         }
     }
 
