@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The deploy-time benchmark: a first deploy of 1, 10 and 50 replicas with bluegreen against a hand-written
+# docker-CLI script (bench/naive-deploy.sh), on the local engine and across three engines (scripts/engines.sh,
+# each in its own network namespace), in one run. Prints both times and their ratio. Several minutes.
+# usage: bench/deploy.sh [SIZES [CHECK_INTERVAL]]   (default 1,10,50 and 100ms)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+SIZES=${1:-1,10,50}
+INTERVAL=${2:-100ms}
+[[ $INTERVAL =~ ^[0-9]{1,5}(ms|s)$ ]] || { echo "bench/deploy.sh: CHECK_INTERVAL like 100ms or 1s" >&2; exit 2; }
+[[ $SIZES =~ ^[0-9]{1,3}(,[0-9]{1,3})*$ ]] || { echo "usage: bench/deploy.sh [SIZES like 1,10,50]" >&2; exit 2; }
+scripts/stack.sh up >&2
+bin/bluegreen --version >/dev/null
+started_engines=0
+if ! scripts/engines.sh status >/dev/null 2>&1; then started_engines=1; fi
+engines=$(scripts/engines.sh up 3 | awk '{printf "%s%s %s %s", (NR>1?",":""), $1, $2, $3}')
+SERVICE=bench-deploy
+paths=$(scripts/nginx-proxy.sh start "$SERVICE" 18095 "$SERVICE")
+upstream=$(echo "$paths" | sed -n 's/^upstreamFile=//p')
+config=$(echo "$paths" | sed -n 's/^configFile=//p')
+cleanup() {
+  scripts/nginx-proxy.sh stop "$SERVICE" >/dev/null 2>&1 || true
+  if [ "$started_engines" = 1 ]; then scripts/engines.sh down >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+# The image must be in the local registry; the tool copies it to the other engines itself.
+docker build -q --build-arg VERSION=v1 -t 127.0.0.1:5000/vote:v1 examples/vote >/dev/null
+docker push -q 127.0.0.1:5000/vote:v1 >/dev/null
+java -cp "cli/target/classes:cli/target/lib/*" bench/DeployBench.java "$upstream" "$config" "$engines" "$SIZES" "$INTERVAL" 2>&1 | grep -v '\[notice\]' 
