@@ -228,7 +228,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     @Override
     public void remove(List<Replica> replicas) {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        replicas.parallelStream().forEach(r -> {
+        Concurrently.each(replicas, r -> {
             try {
                 removeOne(r);
             } catch (RuntimeException e) {

@@ -61,7 +61,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
     /** Engine name → why it is down, for every engine that does not answer now. */
     private Map<String, String> down() {
         Map<String, String> out = Collections.synchronizedMap(new TreeMap<>());
-        members.values().parallelStream().forEach(m -> {
+        Concurrently.each(members.values(), m -> {
             try {
                 m.engine().ping();
             } catch (RuntimeException e) {
@@ -89,8 +89,9 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
     @Override
     public List<Replica> start(ReplicaPlan plan, EventSink events) {
         List<Member> up = up(events);
-        List<EngineLoad> loads = up.parallelStream()
-                .map(m -> EngineLoads.read(m.spec().name(), m.engine(), m.spec().labels(), plan.service())).toList();
+        List<EngineLoad> loads = Collections.synchronizedList(new ArrayList<>());
+        Concurrently.each(up, m -> loads.add(EngineLoads.read(m.spec().name(), m.engine(), m.spec().labels(), plan.service())));
+        loads.sort((a, b) -> up.indexOf(members.get(a.name())) - up.indexOf(members.get(b.name())));
         List<String> placed;
         try {
             placed = Placement.place(loads, target.demand(plan.count()), target.strategy(), random);
@@ -103,11 +104,11 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         }
         events.progress(target.strategy().label() + " placement: " + byEngine.entrySet().stream()
                 .map(e -> e.getKey() + " x" + e.getValue().size()).collect(Collectors.joining(", ")));
-        byEngine.keySet().parallelStream().forEach(name ->
+        Concurrently.each(byEngine.keySet(), name ->
                 ImageCopier.ensure(deploying, members.get(name).engine(), name, plan.image(), events));
         List<Replica> started = Collections.synchronizedList(new ArrayList<>());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        byEngine.entrySet().parallelStream().forEach(e -> {
+        Concurrently.each(byEngine.entrySet(), e -> {
             try {
                 started.addAll(members.get(e.getKey()).cluster().start(plan, e.getValue(), events).stream()
                         .map(r -> onEngine(r, e.getKey())).toList());
@@ -128,7 +129,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
     @Override
     public List<Replica> list(String service) {
         List<Replica> out = Collections.synchronizedList(new ArrayList<>());
-        members.values().parallelStream().forEach(m -> {
+        Concurrently.each(members.values(), m -> {
             try {
                 out.addAll(m.cluster().list(service).stream().map(r -> onEngine(r, m.spec().name())).toList());
             } catch (RuntimeException unreachable) {
@@ -144,7 +145,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
     public void remove(List<Replica> replicas) {
         Map<String, List<Replica>> byEngine = replicas.stream().collect(Collectors.groupingBy(r -> engineOf(r).spec().name()));
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        byEngine.entrySet().parallelStream().forEach(e -> {
+        Concurrently.each(byEngine.entrySet(), e -> {
             try {
                 members.get(e.getKey()).cluster().remove(e.getValue().stream().map(EnginesReplicaCluster::local).toList());
             } catch (RuntimeException ex) {
