@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -38,6 +39,7 @@ public class HealBench {
         Path upstream = Path.of(args[2]);
         Path config = Path.of(args[3]);
         int incidents = Integer.parseInt(args[4]);
+        boolean server = args.length > 5 && args[5].equals("server");
         Path root = Path.of(System.getProperty("user.dir"));
         bg = BlueGreen.connect(Connections.fromEnvironment(System.getenv()));
         for (String tag : List.of("v1", "v2")) {
@@ -52,7 +54,9 @@ public class HealBench {
         Thread load = new Thread(() -> load(proxyUrl), "load");
         load.setDaemon(true);
         load.start();
-        Process watch = startWatch(root);
+        Process watch = server ? startServer(root) : startWatch(root);
+        System.out.println(server ? "handler: bluegreen heal-server (running; its own blocking query on health, no Consul watch)"
+                : "handler: consul watch -type=checks running bluegreen heal (a JVM per firing)");
         try {
             Thread.sleep(3000);
             List<Double> failBack = new ArrayList<>();
@@ -97,6 +101,16 @@ public class HealBench {
         handler.toFile().setExecutable(true);
         return new ProcessBuilder("consul", "watch", "-type=checks", "-service=" + service, handler.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** The long-running HTTP handler; its own reconcile loop (a blocking query on health) finds the incidents. */
+    static Process startServer(Path root) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.bluegreen.cli.BlueGreenCli",
+                "heal-server", "--listen", "127.0.0.1:0", "-s", service, "--grace", "0", "--max-heals", "100", "--window", "1s")
+                .redirectErrorStream(true).redirectOutput(root.resolve("bench/heal-handler.log").toFile());
+        pb.environment().put("BLUEGREEN_HEAL_SECRET", UUID.randomUUID().toString());
+        return pb.start();
     }
 
     static void load(String url) {

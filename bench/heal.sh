@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The heal benchmark: kills replicas under steady load while a real `consul watch` runs `bluegreen heal`,
 # and prints time-to-recovery and failed requests per incident (p50/p99 over N incidents, 1 s checks).
-# usage: bench/heal.sh [INCIDENTS]   (default 10; loopback only; about 3-5 minutes)
+# usage: bench/heal.sh [INCIDENTS [script|server]]   (default 10, script: `consul watch` running `bluegreen heal`;
+#        server: `bluegreen heal-server`, healing from its own blocking query; loopback only; 3-5 minutes)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 N=${1:-10}
+MODE=${2:-script}
+[ "$MODE" = script ] || [ "$MODE" = server ] || { echo "usage: bench/heal.sh [INCIDENTS [script|server]]" >&2; exit 2; }
 [[ $N =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] && [ "$N" -le 100 ] || { echo "usage: bench/heal.sh [INCIDENTS 1..100]" >&2; exit 2; }
 scripts/stack.sh up >&2
 bin/bluegreen --version >/dev/null   # builds the CLI if needed
@@ -27,4 +30,4 @@ trap cleanup EXIT
 cleanup_first() { cleanup; paths=$(scripts/nginx-proxy.sh start "$SERVICE" "$PORT" "$SERVICE"); }
 cleanup_first
 rm -f bench/heal-handler.log
-java -cp "cli/target/classes:cli/target/lib/*" bench/HealBench.java "$SERVICE" "http://127.0.0.1:$PORT/" "$upstream" "$config" "$N"
+java -cp "cli/target/classes:cli/target/lib/*" bench/HealBench.java "$SERVICE" "http://127.0.0.1:$PORT/" "$upstream" "$config" "$N" "$MODE"
