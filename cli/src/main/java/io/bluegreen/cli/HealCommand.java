@@ -35,7 +35,8 @@ final class HealCommand extends Subcommand implements Callable<Integer> {
                 cli.out().println("watch payload: " + payload.type() + ", " + payload.verdicts().size() + " check(s) of " + s
                         + ", " + payload.critical() + " critical; re-reading health from Consul");
             }
-            HealOutcome o = new Healer(bg.systems(), settings, events).heal(s);
+            // The service's own cluster (its target is kept in its state): a heal on several engines acts there.
+            HealOutcome o = new Healer(bg.systemsForService(s), settings, events).heal(s);
             cli.out().println(json ? StatusCommand.JSON.writeValueAsString(o).replace("\n", "")
                     : "heal " + s + ": " + o.outcome() + " (" + o.action().name().toLowerCase().replace('_', '-') + "): " + o.reason());
             return o.failed() ? BlueGreenCli.FAILED : BlueGreenCli.OK;

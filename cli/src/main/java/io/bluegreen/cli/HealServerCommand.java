@@ -52,7 +52,7 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
             bg.systems().store().ping();
             EventPrinter events = new EventPrinter(cli.out(), json);
             HealServer server = HealServer.start(address, token, bg.systems(), List.copyOf(names),
-                    s -> new Healer(bg.systems(), settings, events), this::log);
+                    s -> new Healer(bg.systemsForService(s), settings, events), this::log);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 stop.countDown();

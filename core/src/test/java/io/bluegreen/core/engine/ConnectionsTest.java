@@ -21,7 +21,7 @@ public class ConnectionsTest {
 
     @Test
     public void readsTheEcosystemsOwnVariables() {
-        Connections c = Connections.fromEnvironment(Map.of("DOCKER_HOST", "tcp://10.0.0.5:2376",
+        Connections c = Connections.fromEnvironment(Map.of("DOCKER_HOST", "tcp://127.0.0.1:2376",
                 "CONSUL_HTTP_ADDR", "https://consul.internal:8501", "CONSUL_HTTP_TOKEN", "s3cr3t-token",
                 "REGISTRY_USERNAME", "ci", "REGISTRY_PASSWORD", "hunter22", "DOCKER_CONFIG", "/etc/docker-ci"));
         assertEquals("https://consul.internal:8501", c.consul().toString());
