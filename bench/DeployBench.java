@@ -1,5 +1,6 @@
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.Systems;
@@ -20,12 +21,15 @@ import java.util.concurrent.TimeUnit;
  * The deploy-time benchmark (run by bench/deploy.sh): a first deploy of N replicas with the tool (in-process,
  * so JVM start is not counted; the CLI adds about 0.6 s) against bench/naive-deploy.sh doing the same work with
  * the docker CLI, on the local engine and across three engines, in the same run. Both end with every replica
- * answering /health and nginx reloaded onto them; ours also registers in Consul and gates on its checks.
+ * answering /health and nginx reloaded onto them; ours also registers in Consul and gates on its checks. Each
+ * side is timed twice: when it returns, and when the proxy first answers 200 from the new replicas (the shell's
+ * {@code nginx -s reload} returns before nginx switches; ours confirms the switch before it returns).
  */
 public class DeployBench {
     static final String SERVICE = "bench-deploy";
     /** Consul's check interval; the shell script polls /health every 100 ms. */
     static String interval;
+    static URI proxy;
 
     public static void main(String[] args) throws Exception {
         Path upstream = Path.of(args[0]);
@@ -36,21 +40,28 @@ public class DeployBench {
         }
         int[] sizes = java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         interval = args[4];
+        proxy = URI.create(args[5]);
         BlueGreen bg = BlueGreen.connect(Connections.fromEnvironment(System.getenv()));
-        System.out.printf("Consul check interval %s (the shell script polls every 100 ms)%n", interval);
-        System.out.printf("%-22s %9s %12s %12s %8s%n", "target", "replicas", "bluegreen", "shell", "ratio");
+        System.out.printf("Consul check interval %s (the shell script polls every 100 ms); times: returned / proxy serving%n", interval);
+        System.out.printf("%-22s %9s %18s %18s %8s%n", "target", "replicas", "bluegreen", "shell", "ratio");
         for (boolean spread : new boolean[] {false, true}) {
             Systems sys = spread ? bg.systemsFor(SpecReader.fromTree(tree(1, upstream, config, engines, true), Path.of("/"), Map.of()).target())
                     : bg.systems();
             deploy(bg, sys, 1, upstream, config, engines, spread); // warm-up: images reach every engine
             cleanUp(sys, engines);
             for (int n : sizes) {
-                long ours = deploy(bg, sys, n, upstream, config, engines, spread);
+                long t0 = System.nanoTime();
+                DeployResult result = deploy(bg, sys, n, upstream, config, engines, spread);
+                long[] ours = {millisSince(t0), servingMillis(t0)};
                 cleanUp(sys, engines);
-                long shell = naive(n, upstream, config, spread ? engines : List.<String[]>of(new String[] {"local", "unix:///var/run/docker.sock", "127.0.0.1"}));
+                t0 = System.nanoTime();
+                naive(n, upstream, config, spread ? engines : List.<String[]>of(new String[] {"local", "unix:///var/run/docker.sock", "127.0.0.1"}));
+                long[] shell = {millisSince(t0), servingMillis(t0)};
                 cleanUp(sys, engines);
-                System.out.printf("%-22s %9d %10.1f s %10.1f s %8.2f%n", spread ? "3 engines (spread)" : "local engine", n,
-                        ours / 1000.0, shell / 1000.0, (double) ours / shell);
+                System.out.printf("%-22s %9d %7.2f / %5.2f s %7.2f / %5.2f s %8.2f%n", spread ? "3 engines (spread)" : "local engine", n,
+                        ours[0] / 1000.0, ours[1] / 1000.0, shell[0] / 1000.0, shell[1] / 1000.0, (double) ours[1] / shell[1]);
+                System.out.println("    ours by phase: " + result.phases().stream()
+                        .map(t -> t.phase() + " " + t.ms() + " ms").collect(java.util.stream.Collectors.joining(", ")));
             }
         }
         System.exit(0);
@@ -77,23 +88,41 @@ public class DeployBench {
         return t;
     }
 
-    static long deploy(BlueGreen bg, Systems sys, int n, Path upstream, Path config, List<String[]> engines, boolean spread) {
+    static DeployResult deploy(BlueGreen bg, Systems sys, int n, Path upstream, Path config, List<String[]> engines, boolean spread) {
         DeploymentSpec spec = SpecReader.fromTree(tree(n, upstream, config, engines, spread), Path.of("/"), Map.of());
-        long t0 = System.nanoTime();
-        new Deployer(sys, e -> { }).deploy(spec);
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        return new Deployer(sys, e -> { }).deploy(spec);
     }
 
-    static long naive(int n, Path upstream, Path config, List<String[]> engines) throws Exception {
+    static void naive(int n, Path upstream, Path config, List<String[]> engines) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bench/naive-deploy.sh", Integer.toString(n), "127.0.0.1:5000/vote:v1",
                 SERVICE, upstream.toString(), config.toString()));
         engines.forEach(e -> cmd.add(e[1] + "=" + e[2]));
-        long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException("naive-deploy.sh failed");
         }
+    }
+
+    static long millisSince(long t0) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    /** Asks the proxy every 2 ms (at most 30 s) until it answers 200: the old upstream's dead ports give 502. */
+    static long servingMillis(long t0) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(1)).build();
+        HttpRequest get = HttpRequest.newBuilder(proxy).timeout(java.time.Duration.ofSeconds(1)).build();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            try {
+                if (client.send(get, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return millisSince(t0);
+                }
+            } catch (java.io.IOException notYet) {
+                // the proxy refused or reset: not serving yet
+            }
+            Thread.sleep(2);
+        }
+        throw new IllegalStateException("the proxy did not answer 200 within 30 s");
     }
 
     /** Removes both kinds of bench containers on every engine, our registrations and our KV. */

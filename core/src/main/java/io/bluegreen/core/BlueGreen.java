@@ -73,7 +73,7 @@ public final class BlueGreen implements Closeable {
                 targetEngines.add(engines);
                 cluster = engines;
             }
-            return new Systems(cluster, systems.images(), systems.registry(), new TargetRecordingStore(systems.store(), t),
+            return new Systems(cluster, systems.images(), systems.registry(), systems.store(),
                     systems.lock(), systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock());
         });
     }

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * wakes on each change instead of polling.
  */
 public final class ConsulServiceRegistry implements ServiceRegistry {
+    /** After a change, wait this long before asking again, so replicas passing together cost one query. */
+    private static final long COALESCE_MILLIS = 25;
     private static final long MAX_BLOCK_SECONDS = 5;
     private final ConsulAgent agent;
 
@@ -154,7 +156,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
     @Override
     public void awaitPassing(String service, Set<String> ids, HealthSpec health, EventSink events) {
         long end = System.nanoTime() + health.deadline().toNanos();
-        long streakNanos = health.interval().toNanos() * (health.passes() - 1);
+        long streakNanos = health.effectiveInterval().toNanos() * (health.passes() - 1);
         Map<String, long[]> streaks = new HashMap<>(); // id -> {check modify index, passing since}
         Map<String, Instance> seen = new HashMap<>();
         long index = 0;
@@ -176,7 +178,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
             }
             boolean streaksRunning = streaks.size() > passed;
             if (!first) {
-                breathe(streaksRunning ? 200 : 100);
+                breathe(streaksRunning ? 200 : COALESCE_MILLIS);
             }
             first = false;
             Response<List<HealthService>> r = query(service, streaksRunning ? -1 : index, end);

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /** Replicas as labelled containers on one Docker engine, ports published on the spec's host address. */
@@ -57,12 +58,12 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     }
 
     @Override
-    public List<Replica> start(ReplicaPlan plan, EventSink events) {
-        return start(plan, IntStream.rangeClosed(1, plan.count()).boxed().toList(), events);
+    public List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running) {
+        return start(plan, IntStream.rangeClosed(1, plan.count()).boxed().toList(), events, running);
     }
 
     /** Starts the replicas of the plan numbered {@code indexes} (another engine starts the others). */
-    public List<Replica> start(ReplicaPlan plan, List<Integer> indexes, EventSink events) {
+    public List<Replica> start(ReplicaPlan plan, List<Integer> indexes, EventSink events, Consumer<Replica> running) {
         List<Replica> started = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger up = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(indexes.size(), MAX_PARALLEL)));
@@ -72,6 +73,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
                 futures.add(pool.submit(() -> {
                     Replica r = startOne(plan, index);
                     started.add(r);
+                    running.accept(r);
                     events.progress(up.incrementAndGet() + "/" + indexes.size() + " started: " + r.id() + " at " + r.endpoint());
                     return r;
                 }));

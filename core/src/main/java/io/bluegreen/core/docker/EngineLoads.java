@@ -17,8 +17,12 @@ final class EngineLoads {
     private EngineLoads() {
     }
 
-    /** {@code extraLabels} (the spec's) win over the engine's own {@code --label}s. */
-    static EngineLoad read(String name, DockerEngine engine, Map<String, String> extraLabels, String service) {
+    /**
+     * {@code extraLabels} (the spec's) win over the engine's own {@code --label}s. {@code reservations}: read each
+     * running container's memory reservation (a request per container), only when placement weighs memory.
+     */
+    static EngineLoad read(String name, DockerEngine engine, Map<String, String> extraLabels, String service,
+                           boolean reservations) {
         Info info = engine.client().infoCmd().exec();
         Map<String, String> labels = new HashMap<>();
         for (String kv : info.getLabels() == null ? new String[0] : info.getLabels()) {
@@ -39,7 +43,7 @@ final class EngineLoads {
             if (c.getLabels() != null && service.equals(c.getLabels().get(DockerReplicaCluster.LABEL_SERVICE))) {
                 replicas++;
             }
-            reserved += reservation(engine, c.getId());
+            reserved += reservations ? reservation(engine, c.getId()) : 0;
         }
         long total = info.getMemTotal() == null ? 0 : info.getMemTotal();
         return new EngineLoad(name, Map.copyOf(labels), total, reserved, running.size(), replicas, Set.copyOf(ports));

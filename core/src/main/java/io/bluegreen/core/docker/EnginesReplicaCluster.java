@@ -3,6 +3,7 @@ package io.bluegreen.core.docker;
 import io.bluegreen.core.cluster.CapacityException;
 import io.bluegreen.core.cluster.EngineLoad;
 import io.bluegreen.core.cluster.Placement;
+import io.bluegreen.core.cluster.Strategy;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.EventSink;
 import io.bluegreen.core.engine.PhaseFailure;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -87,10 +89,12 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
     }
 
     @Override
-    public List<Replica> start(ReplicaPlan plan, EventSink events) {
+    public List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running) {
         List<Member> up = up(events);
         List<EngineLoad> loads = Collections.synchronizedList(new ArrayList<>());
-        Concurrently.each(up, m -> loads.add(EngineLoads.read(m.spec().name(), m.engine(), m.spec().labels(), plan.service())));
+        boolean weighMemory = target.memory() > 0 || target.strategy() == Strategy.BINPACK;
+        Concurrently.each(up, m -> loads.add(EngineLoads.read(m.spec().name(), m.engine(), m.spec().labels(), plan.service(),
+                weighMemory)));
         loads.sort((a, b) -> up.indexOf(members.get(a.name())) - up.indexOf(members.get(b.name())));
         List<String> placed;
         try {
@@ -110,8 +114,8 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Concurrently.each(byEngine.entrySet(), e -> {
             try {
-                started.addAll(members.get(e.getKey()).cluster().start(plan, e.getValue(), events).stream()
-                        .map(r -> onEngine(r, e.getKey())).toList());
+                started.addAll(members.get(e.getKey()).cluster().start(plan, e.getValue(), events,
+                        r -> running.accept(onEngine(r, e.getKey()))).stream().map(r -> onEngine(r, e.getKey())).toList());
             } catch (RuntimeException ex) {
                 failures.add(e.getKey() + ": " + ex.getMessage());
             }

@@ -33,10 +33,13 @@ import java.util.function.Consumer;
  * {@code SERVICE_CHECK_TIMEOUT}, as labels or environment). {@link #resync()} adds what is missing and removes
  * registrations whose container no longer runs on any followed engine; {@link #follow()} does the same on each
  * Docker event, and resyncs after an engine's event stream broke (the engine restarted).
- * Only registrations that name a container ({@code container_id} meta) of a service in scope are ever removed.
+ * Only registrations that name a container ({@code container_id} meta: a 64-hex container ID, after an
+ * {@code <engine>/} prefix) of a service in scope are ever removed; Swarm replicas name their task there, which no
+ * engine lists, so they are left to the deploy and heal.
  */
 public final class Registrator implements Closeable {
     static final String REGISTERED_BY = "bluegreen-registrator";
+    private static final java.util.regex.Pattern CONTAINER_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     private final List<DockerEngine> engines;
     private final AgentServices agent;
     private final ServiceRegistry registry;
@@ -79,8 +82,8 @@ public final class Registrator implements Closeable {
         List<String> removed = new ArrayList<>();
         for (AgentServices.Registered r : agent.list()) {
             String container = r.meta().get("container_id");
-            if (container != null && inScope(r.name())
-                    && !running.containsKey(container.substring(container.indexOf('/') + 1))) {
+            String id = container == null ? "" : container.substring(container.indexOf('/') + 1);
+            if (CONTAINER_ID.matcher(id).matches() && inScope(r.name()) && !running.containsKey(id)) {
                 registry.deregister(r.id());
                 removed.add(r.id());
             }

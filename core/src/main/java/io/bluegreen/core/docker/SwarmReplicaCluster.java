@@ -19,6 +19,9 @@ import com.github.dockerjava.api.model.ServiceRestartCondition;
 import com.github.dockerjava.api.model.ServiceRestartPolicy;
 import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.TaskSpec;
+import io.bluegreen.core.cluster.CapacityException;
+import io.bluegreen.core.cluster.Placement;
+import io.bluegreen.core.cluster.Strategy;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.Endpoint;
@@ -34,11 +37,15 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * A color as Swarm mode services, created through a manager. Each deploy of a color is its own service
@@ -81,9 +88,10 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
     }
 
     @Override
-    public List<Replica> start(ReplicaPlan plan, EventSink events) {
-        ImageCopier.ensure(deploying, manager, "swarm manager", plan.image(), events);
+    public List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running) {
         String name = serviceName(plan.service(), plan.color(), plan.deployId());
+        checkCapacity(plan, events);
+        ImageCopier.ensure(deploying, manager, "swarm manager", plan.image(), events);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(DockerReplicaCluster.LABEL_SERVICE, plan.service());
         labels.put(DockerReplicaCluster.LABEL_COLOR, plan.color().label());
@@ -123,7 +131,7 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         }
         events.progress("Swarm service " + name + " created: " + plan.count() + " task(s)");
         try {
-            return awaitRunning(plan, name, events);
+            return awaitRunning(plan, name, events, running);
         } catch (RuntimeException e) {
             removeService(name, plan.service());
             throw e instanceof PhaseFailure p ? p : new PhaseFailure("starting Swarm service " + name + " failed: "
@@ -131,12 +139,30 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         }
     }
 
+    /**
+     * Refuses before any service is created when the swarm's ready, active nodes that meet the constraints cannot
+     * hold the new color beside every task already running (memory reservations, a fixed host port: one per node).
+     */
+    private void checkCapacity(ReplicaPlan plan, EventSink events) {
+        String running = URLEncoder.encode("{\"desired-state\":{\"running\":true}}", StandardCharsets.UTF_8);
+        SwarmLoads.Nodes nodes = SwarmLoads.of(manager.getJson("/nodes"), manager.getJson("/tasks?filters=" + running));
+        if (!nodes.skipped().isEmpty()) {
+            events.progress("node(s) that take no tasks, skipped: " + new TreeMap<>(nodes.skipped()));
+        }
+        try {
+            Placement.place(nodes.loads(), target.demand(plan.count()), Strategy.SPREAD, new Random());
+        } catch (CapacityException e) {
+            throw new PhaseFailure("capacity check: " + e.getMessage() + "; no service was created");
+        }
+    }
+
     /** Waits until every task runs with a published port; a failed or unplaceable task fails the start at once. */
-    private List<Replica> awaitRunning(ReplicaPlan plan, String name, EventSink events) {
+    private List<Replica> awaitRunning(ReplicaPlan plan, String name, EventSink events, Consumer<Replica> running) {
         long deadline = System.currentTimeMillis() + START_WAIT_MILLIS;
+        Set<String> announced = new HashSet<>();
         while (true) {
             Service service = manager.client().inspectServiceCmd(name).exec();
-            List<Replica> running = new ArrayList<>();
+            List<Replica> up = new ArrayList<>();
             for (JsonNode t : latestTasks(List.of(service)).values()) {
                 String state = t.path("Status").path("State").asText();
                 String err = t.path("Status").path("Err").asText("");
@@ -150,16 +176,19 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
                 }
                 Replica r = replica(service, t);
                 if (r.running() && r.endpoint() != null) {
-                    running.add(r);
+                    up.add(r);
+                    if (announced.add(r.runtimeId())) {
+                        events.progress("started: " + r.id() + " at " + r.endpoint());
+                        running.accept(r);
+                    }
                 }
             }
-            if (running.size() == plan.count()) {
-                running.sort((a, b) -> Integer.compare(a.index(), b.index()));
-                running.forEach(r -> events.progress("started: " + r.id() + " at " + r.endpoint()));
-                return running;
+            if (up.size() == plan.count()) {
+                up.sort((a, b) -> Integer.compare(a.index(), b.index()));
+                return up;
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new PhaseFailure("Swarm service " + name + " had " + running.size() + "/" + plan.count()
+                throw new PhaseFailure("Swarm service " + name + " had " + up.size() + "/" + plan.count()
                         + " task(s) running after " + START_WAIT_MILLIS / 1000 + " s; the service was removed");
             }
             sleep();

@@ -4,6 +4,7 @@ import io.bluegreen.core.proxy.TrafficRouter;
 import io.bluegreen.core.proxy.UrlProbe;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.Durations;
+import io.bluegreen.core.spec.TargetSpec;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,8 +89,7 @@ public final class Deployer {
             Versioned<ServiceState> current;
             try {
                 prepareImage();
-                current = pc.run(Phase.RESOLVE, "reading bluegreen/" + spec.service() + "/state",
-                        () -> sys.store().readState(spec.service()));
+                current = pc.run(Phase.RESOLVE, "reading bluegreen/" + spec.service() + "/state", this::readState);
             } catch (RuntimeException e) {
                 // Nothing running was touched yet: record the failure, nothing to roll back.
                 record("failed", "nothing was changed: " + e.getMessage());
@@ -117,6 +117,20 @@ public final class Deployer {
                     spec.tag(), spec.imageRef(), digest, ms, pc.timings(), List.copyOf(warnings), flip);
         }
 
+        /** The state, refused when its colors run where this spec's target cannot reach them. */
+        private Versioned<ServiceState> readState() {
+            Versioned<ServiceState> s = sys.store().readState(spec.service());
+            ServiceState state = s.value();
+            if (state.colors() != null && !state.colors().isEmpty() && !spec.target().reaches(state.target())) {
+                TargetSpec recorded = state.target() == null ? TargetSpec.LOCAL : state.target();
+                throw new PhaseFailure("target: is " + spec.target().describe() + ", but " + String.join(" and ",
+                        state.colors().keySet()) + " of " + spec.service() + " run on " + recorded.describe()
+                        + ", which it does not reach; a deploy does not move a service between targets: deploy to "
+                        + recorded.describe() + " (engines may be added to the list), or remove the service there first");
+            }
+            return s;
+        }
+
         private void prepareImage() {
             spec.build().ifPresent(b -> pc.run(Phase.BUILD, "building " + spec.imageRef() + " from " + b.context(),
                     () -> sys.images().build(b, spec.imageRef(), pc.sink(Phase.BUILD))));
@@ -126,19 +140,18 @@ public final class Deployer {
                             () -> sys.images().ensurePresent(spec.imageRef(), pc.sink(Phase.PULL)));
         }
 
-        /** DEPLOY → REGISTER → GATE → FLIP (+ state write) → VERIFY; throws on the first failure. */
+        /**
+         * DEPLOY (+ REGISTER, per replica as it runs) → GATE → FLIP (+ state write) → VERIFY; throws on the first
+         * failure. Registering each replica the moment it runs lets Consul's first check, which it runs at a random
+         * moment within the first interval, overlap the starts of the others.
+         */
         private List<Replica> rollout(ServiceState before) {
             journal(Phase.DEPLOY);
             ReplicaPlan plan = new ReplicaPlan(spec.service(), target, spec.tag(), deployId, spec.imageRef(),
                     spec.replicas(), spec.containerPort(), spec.hostAddress(), spec.env());
             List<Replica> fresh = pc.run(Phase.DEPLOY, "starting " + spec.replicas() + " replica(s) of " + spec.imageRef()
-                    + " in " + target.label(), () -> sys.cluster().start(plan, pc.sink(Phase.DEPLOY)));
-            journal(Phase.REGISTER);
-            pc.run(Phase.REGISTER, "registering " + fresh.size() + " replica(s) in Consul", () -> {
-                for (Replica r : fresh) {
-                    sys.registry().register(r, digest, spec.health());
-                }
-            });
+                    + " in " + target.label() + ", registering each in Consul as soon as it runs",
+                    () -> sys.cluster().start(plan, pc.sink(Phase.DEPLOY), r -> sys.registry().register(r, digest, spec.health())));
             Set<String> ids = fresh.stream().map(Replica::id).collect(Collectors.toSet());
             journal(Phase.GATE);
             pc.run(Phase.GATE, "waiting for " + ids.size() + " replica(s) to pass " + spec.health().path() + " "
@@ -195,7 +208,8 @@ public final class Deployer {
                 String until = sys.clock().instant().plus(spec.standbyKeep()).toString();
                 next = next.with(previous, before.color(previous).get().withStandbyUntil(until), now);
             }
-            return next.withActive(target, router.state(), Durations.format(spec.standbyKeep()), now);
+            return next.withActive(target, router.state(), Durations.format(spec.standbyKeep()), now)
+                    .withTarget(spec.target().isLocal() ? null : spec.target());
         }
 
         /** After a committed deploy: the old standby in the target color goes; the old active stays warm or goes now. */

@@ -2,6 +2,7 @@ package io.bluegreen.core.engine;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Where replicas run: one Docker engine today; several engines or Swarm services fit behind the same
@@ -11,8 +12,16 @@ public interface ReplicaCluster {
     /** Fails with {@link SystemUnreachableException} when the cluster cannot be reached. */
     void ping();
 
-    /** Starts every replica of the plan (in parallel); on failure removes what it started, then throws. */
-    List<Replica> start(ReplicaPlan plan, EventSink events);
+    /**
+     * Starts every replica of the plan (in parallel) and hands each to {@code running} as soon as it runs with its
+     * published port, so Consul can start checking it while the others start. A throw from {@code running} fails the
+     * start. On any failure removes the containers it started, then throws.
+     */
+    List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running);
+
+    default List<Replica> start(ReplicaPlan plan, EventSink events) {
+        return start(plan, events, r -> { });
+    }
 
     /** Every replica of {@code service} this tool owns (by label), running or not. */
     List<Replica> list(String service);

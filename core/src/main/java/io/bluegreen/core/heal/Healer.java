@@ -13,6 +13,7 @@ import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.SpecReader;
+import io.bluegreen.core.spec.TargetSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -131,7 +132,8 @@ public final class Healer {
             tree.put("standby", Map.of("keep", state.standbyKeep()));
         }
         tree.put("lock", Map.of("wait", io.bluegreen.core.spec.Durations.format(settings.lockWait())));
-        DeploymentSpec spec = SpecReader.fromTree(tree, Path.of("/"), Map.of());
+        DeploymentSpec spec = SpecReader.fromTree(tree, Path.of("/"), Map.of())
+                .withTarget(state.target() == null ? TargetSpec.LOCAL : state.target());
         new Deployer(sys, listener).deploy(spec, sys.routerForState().apply(state.router()));
     }
 

@@ -29,4 +29,10 @@ public record DeploymentSpec(
     public String imageRef() {
         return image + ":" + tag;
     }
+
+    /** The same request on another target: a heal redeploys where the service's state says it runs. */
+    public DeploymentSpec withTarget(TargetSpec t) {
+        return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress, env, health,
+                verify, standbyKeep, router, lockWait, t);
+    }
 }

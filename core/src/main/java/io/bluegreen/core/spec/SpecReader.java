@@ -161,7 +161,12 @@ public final class SpecReader {
 
     private static HealthSpec readHealth(SpecNode h) {
         String path = h.matching("path", HTTP_PATH, "is not an HTTP path starting with '/'", "/health");
-        Duration interval = h.duration("interval", Duration.ofMillis(100), Duration.ofHours(1), Duration.ofSeconds(1));
+        Duration interval = h.duration("interval", Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(1));
+        if (interval.compareTo(HealthSpec.CONSUL_MIN_INTERVAL) < 0) {
+            h.problem("interval", "must be at least " + Durations.format(HealthSpec.CONSUL_MIN_INTERVAL)
+                    + " (Consul runs no check more often), got " + Durations.format(interval));
+            interval = HealthSpec.CONSUL_MIN_INTERVAL;
+        }
         Duration timeout = h.duration("timeout", Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(1));
         int passes = h.integer("passes", 1, 100, 3);
         Duration deadline = h.duration("deadline", Duration.ofSeconds(1), Duration.ofHours(2), Duration.ofSeconds(60));

@@ -41,6 +41,32 @@ public record TargetSpec(Type type, Strategy strategy, List<String> constraints,
         return type == Type.LOCAL;
     }
 
+    /**
+     * Whether replicas placed under {@code recorded} (null: the local engine) are within this target's reach: the
+     * same kind, the same swarm manager, or engines that include every recorded one (same name and host).
+     */
+    public boolean reaches(TargetSpec recorded) {
+        TargetSpec old = recorded == null ? LOCAL : recorded;
+        if (old.type != type) {
+            return false;
+        }
+        return switch (type) {
+            case LOCAL -> true;
+            case SWARM -> swarm.host().equals(old.swarm.host());
+            case ENGINES -> engines.stream().map(e -> e.name() + " " + e.host()).toList()
+                    .containsAll(old.engines.stream().map(e -> e.name() + " " + e.host()).toList());
+        };
+    }
+
+    /** Where replicas run, in a few words: for messages. */
+    public String describe() {
+        return switch (type) {
+            case LOCAL -> "local (DOCKER_HOST's engine)";
+            case SWARM -> "swarm (manager " + swarm.host() + ")";
+            case ENGINES -> "engines (" + String.join(", ", engines.stream().map(e -> e.name() + " " + e.host()).toList()) + ")";
+        };
+    }
+
     public Demand demand(int replicas) {
         return new Demand(replicas, memory, hostPort,
                 constraints.stream().map(c -> Constraint.parse(c).orElseThrow()).toList());

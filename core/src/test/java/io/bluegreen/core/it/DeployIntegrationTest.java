@@ -119,12 +119,15 @@ public class DeployIntegrationTest {
         assertEquals(second.deployId(), history.get(0).id());
         assertEquals("succeeded", history.get(0).outcome());
 
-        for (String phase : List.of("preflight", "lock", "build", "push", "resolve", "deploy", "register", "gate", "flip",
+        for (String phase : List.of("preflight", "lock", "build", "push", "resolve", "deploy", "gate", "flip",
                 "verify", "retire")) {
             assertTrue("phase " + phase + " started", events.stream().anyMatch(e -> e.type().equals("phase-start") && phase.equals(e.phase())));
             assertTrue("phase " + phase + " ended with a duration", events.stream().anyMatch(e ->
                     e.type().equals("phase-end") && phase.equals(e.phase()) && e.durationMs() != null));
         }
+        assertTrue("each replica is registered as soon as it runs, within the deploy phase", events.stream()
+                .noneMatch(e -> "register".equals(e.phase())) && sys.registry().instances(service).stream()
+                .filter(i -> second.deployId().equals(i.deployId())).count() == 2);
         assertTrue("the gate reports how many pass", events.stream().anyMatch(e ->
                 "gate".equals(e.phase()) && e.message().matches("2/2 replicas passing")));
     }

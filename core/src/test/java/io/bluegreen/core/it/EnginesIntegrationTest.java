@@ -6,6 +6,7 @@ import static org.junit.Assert.fail;
 
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.DeployResult;
+import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.PhaseFailure;
 import io.bluegreen.core.engine.Replica;
@@ -159,5 +160,18 @@ public class EnginesIntegrationTest {
         assertEquals(placed.toString(), Set.of("eng1", "eng2", "eng3"), placed.keySet());
         assertEquals(4L, placed.values().stream().mapToLong(Long::longValue).sum());
         assertTrue(sys.registry().instances(svc.name()).stream().allMatch(i -> engines.stream().anyMatch(e -> e.address().equals(i.endpoint().host()))));
+
+        DeploymentSpec local = Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", nginx, "10m", null);
+        try {
+            new Deployer(Stack.shared().systems(), e -> { }).deploy(local);
+            fail("the local engine does not reach the replicas on eng1..eng3");
+        } catch (DeployFailedException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("target: is local (DOCKER_HOST's engine), but blue and green of "
+                    + svc.name() + " run on engines (eng1") && e.getMessage().contains("nothing was changed"));
+        }
+        assertEquals("the refused deploy kept the recorded target", v1.target(),
+                Stack.shared().systems().store().readState(svc.name()).value().target());
+        assertTrue(Stack.get(nginx.url()).body().contains("v2"));
+        assertEquals(placed, perEngine(found.cluster(), svc.name()));
     }
 }

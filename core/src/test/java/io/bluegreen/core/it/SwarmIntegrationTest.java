@@ -126,6 +126,11 @@ public class SwarmIntegrationTest {
                     health.body().contains("\"replica\":\"" + r.index() + "\""));
         }
         assertEquals(4, replicas.stream().map(Replica::endpoint).distinct().count());
+        try (var registrator = Stack.shared().registrator(List.of(engine.host()), Set.of(svc.name()), m -> { })) {
+            assertEquals("a registrator following the node's engine leaves the tasks' registrations alone",
+                    List.of(), registrator.resync().removed());
+        }
+        assertEquals(4, sys.registry().instances(svc.name()).size());
 
         World before = world(sys);
         try {
@@ -145,18 +150,25 @@ public class SwarmIntegrationTest {
     }
 
     @Test
-    public void tasksSwarmCannotPlaceFailTheStartAndLeaveNoService() throws Exception {
-        String target = "target:\n  type: swarm\n  memory: 20g\n  swarm: { host: \"" + engine.host() + "\" }\n";
+    public void aColorTheSwarmCannotHoldIsRefusedBeforeAnyServiceIsCreated() throws Exception {
+        String tooBig = "target:\n  type: swarm\n  memory: 20g\n  swarm: { host: \"" + engine.host() + "\" }\n";
+        assertRefused(tooBig, "capacity check: 2 replica(s) (20480 MiB reserved each) do not fit");
+        String onePortOneNode = "target:\n  type: swarm\n  hostPort: 18199\n  swarm: { host: \"" + engine.host() + "\" }\n";
+        assertRefused(onePortOneNode, "host port 18199 free, one replica per engine");
+    }
+
+    private void assertRefused(String target, String expected) throws Exception {
         DeploymentSpec v1 = Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", null, "0s", target);
         Systems sys = Stack.shared().systemsFor(v1.target());
         ReplicaPlan plan = new ReplicaPlan(svc.name(), Color.BLUE, "v1", "d1", IMAGE, 2, 8080, "127.0.0.1", Map.of());
+        List<String> events = new java.util.ArrayList<>();
         try {
-            sys.cluster().start(plan, e -> { });
-            fail("2 x 20 GiB do not fit on this machine");
+            sys.cluster().start(plan, events::add);
+            fail("the swarm cannot hold this color");
         } catch (PhaseFailure e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("capacity check: Swarm cannot place " + svc.name() + "-blue-d1.")
-                    && e.getMessage().contains("insufficient resources"));
+            assertTrue(e.getMessage(), e.getMessage().contains(expected) && e.getMessage().endsWith("; no service was created"));
         }
+        assertEquals("nothing was even copied to the manager", List.of(), events);
         assertEquals(List.of(), manager.client().listServicesCmd().withLabelFilter(Map.of("bluegreen.service", svc.name())).exec());
     }
 }

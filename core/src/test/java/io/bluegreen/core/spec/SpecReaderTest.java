@@ -145,7 +145,8 @@ public class SpecReaderTest {
         assertProblem(FULL.replace("containerPort: 8080", "containerPort: 70000"), "containerPort", "from 1 to 65535");
         assertProblem(FULL.replace("push: true", "push: maybe"), "push", "true or false");
         assertProblem(FULL.replace("interval: 1s", "interval: soon"), "health.interval", "duration");
-        assertProblem(FULL.replace("interval: 1s", "interval: 10ms"), "health.interval", "from 100ms");
+        assertProblem(FULL.replace("interval: 1s", "interval: 10ms"), "health.interval", "at least 1s (Consul runs no check more often)");
+        assertProblem(FULL.replace("interval: 1s", "interval: 500ms"), "health.interval", "got 500ms");
         assertProblem(FULL.replace("passes: 3", "passes: 0"), "health.passes", "from 1 to 100");
         assertProblem(FULL.replace("deadline: 60s", "deadline: 2s"), "health.deadline", "shorter than 3 passes");
         assertProblem(FULL.replace("keep: 10m", "keep: forever"), "standby.keep", "duration");
@@ -290,6 +291,21 @@ public class SpecReaderTest {
         assertProblem(FULL + "target: { type: engines, swarm: { host: \"unix:///s\" } }\n", "target.swarm", "only applies to type: swarm");
         assertProblem(FULL + "target: { swarm: { host: \"ssh://m\" } }\n", "target.swarm.host", "is not unix:///path or tcp://host:port");
         assertProblem(FULL + "target: { swarm: { host: \"unix:///s\", nodes: 3 } }\n", "target.swarm.nodes", "unknown field");
+    }
+
+    @Test
+    public void aTargetReachesRecordedReplicasOnlyOnTheSameEnginesOrManager() throws IOException {
+        TargetSpec two = read(FULL + "target: { type: engines, engines: [ { name: e1, host: \"unix:///e1.sock\" },"
+                + " { name: e2, host: \"unix:///e2.sock\" } ] }\n").target();
+        TargetSpec one = read(FULL + "target: { type: engines, strategy: binpack, engines: [ { name: e1, host: \"unix:///e1.sock\" } ] }\n").target();
+        TargetSpec swarm = read(FULL + "target: { swarm: { host: \"unix:///s.sock\" } }\n").target();
+        assertTrue("an engine added to the list", two.reaches(one));
+        assertFalse("an engine holding replicas dropped from the list", one.reaches(two));
+        assertTrue(TargetSpec.LOCAL.reaches(null));
+        assertFalse(TargetSpec.LOCAL.reaches(one));
+        assertFalse(one.reaches(null));
+        assertTrue(swarm.reaches(swarm));
+        assertFalse(swarm.reaches(one));
     }
 
     @Test
