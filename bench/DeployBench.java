@@ -41,8 +41,10 @@ public class DeployBench {
         int[] sizes = java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         interval = args[4];
         proxy = URI.create(args[5]);
+        int repeat = Integer.parseInt(args[6]);
         BlueGreen bg = BlueGreen.connect(Connections.fromEnvironment(System.getenv()));
-        System.out.printf("Consul check interval %s (the shell script polls every 100 ms); times: returned / proxy serving%n", interval);
+        System.out.printf("Consul check interval %s (the shell script polls every 100 ms); medians of %d runs;"
+                + " times: returned / proxy serving; ratio of the serving times; our gate's median (range)%n", interval, repeat);
         System.out.printf("%-22s %9s %18s %18s %8s%n", "target", "replicas", "bluegreen", "shell", "ratio");
         for (boolean spread : new boolean[] {false, true}) {
             Systems sys = spread ? bg.systemsFor(SpecReader.fromTree(tree(1, upstream, config, engines, true), Path.of("/"), Map.of()).target())
@@ -50,18 +52,31 @@ public class DeployBench {
             deploy(bg, sys, 1, upstream, config, engines, spread); // warm-up: images reach every engine
             cleanUp(sys, engines);
             for (int n : sizes) {
-                long t0 = System.nanoTime();
-                DeployResult result = deploy(bg, sys, n, upstream, config, engines, spread);
-                long[] ours = {millisSince(t0), servingMillis(t0)};
-                cleanUp(sys, engines);
-                t0 = System.nanoTime();
-                naive(n, upstream, config, spread ? engines : List.<String[]>of(new String[] {"local", "unix:///var/run/docker.sock", "127.0.0.1"}));
-                long[] shell = {millisSince(t0), servingMillis(t0)};
-                cleanUp(sys, engines);
-                System.out.printf("%-22s %9d %7.2f / %5.2f s %7.2f / %5.2f s %8.2f%n", spread ? "3 engines (spread)" : "local engine", n,
-                        ours[0] / 1000.0, ours[1] / 1000.0, shell[0] / 1000.0, shell[1] / 1000.0, (double) ours[1] / shell[1]);
-                System.out.println("    ours by phase: " + result.phases().stream()
-                        .map(t -> t.phase() + " " + t.ms() + " ms").collect(java.util.stream.Collectors.joining(", ")));
+                List<long[]> runs = new ArrayList<>(); // ours returned, ours serving, shell returned, shell serving, gate
+                for (int r = 0; r < repeat; r++) {
+                    long t0 = System.nanoTime();
+                    DeployResult result = deploy(bg, sys, n, upstream, config, engines, spread);
+                    long oursReturned = millisSince(t0);
+                    long oursServing = servingMillis(t0);
+                    cleanUp(sys, engines);
+                    t0 = System.nanoTime();
+                    naive(n, upstream, config, spread ? engines : List.<String[]>of(new String[] {"local", "unix:///var/run/docker.sock", "127.0.0.1"}));
+                    long shellReturned = millisSince(t0);
+                    long shellServing = servingMillis(t0);
+                    cleanUp(sys, engines);
+                    long gate = result.phases().stream().filter(t -> t.phase().equals("gate")).mapToLong(t -> t.ms()).sum();
+                    runs.add(new long[] {oursReturned, oursServing, shellReturned, shellServing, gate});
+                }
+                long[] m = new long[5];
+                for (int c = 0; c < 5; c++) {
+                    final int col = c;
+                    m[c] = runs.stream().mapToLong(x -> x[col]).sorted().toArray()[runs.size() / 2];
+                }
+                System.out.printf("%-22s %9d %7.2f / %5.2f s %7.2f / %5.2f s %8.2f   gate %.2f s (%.2f..%.2f)%n",
+                        spread ? "3 engines (spread)" : "local engine", n, m[0] / 1000.0, m[1] / 1000.0, m[2] / 1000.0,
+                        m[3] / 1000.0, (double) m[1] / m[3], m[4] / 1000.0,
+                        runs.stream().mapToLong(x -> x[4]).min().getAsLong() / 1000.0,
+                        runs.stream().mapToLong(x -> x[4]).max().getAsLong() / 1000.0);
             }
         }
         System.exit(0);
