@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The deploy-time benchmark (run by bench/deploy.sh): a first deploy of N replicas with the tool (in-process,
- * so JVM start is not counted; the CLI adds about 0.6 s) against bench/naive-deploy.sh doing the same work with
+ * so JVM start is not counted: `bin/bluegreen --version` alone takes 0.4 s) against bench/naive-deploy.sh doing the same work with
  * the docker CLI, on the local engine and across three engines, in the same run. Both end with every replica
  * answering /health and nginx reloaded onto them; ours also registers in Consul and gates on its checks. Each
  * side is timed twice: when it returns, and when the proxy first answers 200 from the new replicas (the shell's

@@ -91,7 +91,7 @@ public final class BlueGreen implements Closeable {
 
     /** The systems for a service already deployed: its state names the target it was deployed to. */
     public Systems systemsForService(String service) {
-        return systemsFor(systems.store().readState(service).value().target());
+        return systemsFor(systems.store().readState(service).value().runsOn());
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.bluegreen.core.consul;
 
 import com.ecwid.consul.ConsulException;
 import com.ecwid.consul.v1.agent.model.Service;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +45,6 @@ public final class AgentServices {
             service.put("Check", Map.of("CheckID", "service:" + id, "HTTP", "http://" + address + ":" + port + checkPath,
                     "Interval", interval, "Timeout", timeout));
         }
-        try {
-            agent.put("/v1/agent/service/register", ConsulAgent.JSON.writeValueAsString(service));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        } catch (ConsulException e) {
-            throw agent.failure(e);
-        }
+        agent.put("/v1/agent/service/register", service);
     }
 }

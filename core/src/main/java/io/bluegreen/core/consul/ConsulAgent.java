@@ -7,6 +7,7 @@ import com.ecwid.consul.transport.HttpResponse;
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.ConsulRawClient;
 import com.ecwid.consul.v1.OperationException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.Connections;
@@ -55,13 +56,19 @@ public final class ConsulAgent {
         }
     }
 
-    /** A PUT with a JSON body through consul-api's raw client, for fields its models lack. */
-    void put(String endpoint, String json) {
+    /** A PUT of {@code body} as JSON through consul-api's raw client, for fields its models lack. */
+    void put(String endpoint, Object body) {
         UrlParameters[] params = token == null ? new UrlParameters[0]
                 : new UrlParameters[] {new SingleUrlParameters("token", token)};
-        HttpResponse r = raw.makePutRequest(endpoint, json, params);
-        if (r.getStatusCode() != 200) {
-            throw new OperationException(r);
+        try {
+            HttpResponse r = raw.makePutRequest(endpoint, JSON.writeValueAsString(body), params);
+            if (r.getStatusCode() != 200) {
+                throw new OperationException(r);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (ConsulException e) {
+            throw failure(e);
         }
     }
 

@@ -6,7 +6,6 @@ import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
 import com.ecwid.consul.v1.health.model.Check;
 import com.ecwid.consul.v1.health.model.HealthService;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.EventSink;
@@ -70,13 +69,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
                 "image_digest", digest == null ? "" : digest,
                 "container_id", replica.runtimeId()));
         service.put("Check", check);
-        try {
-            agent.put("/v1/agent/service/register", ConsulAgent.JSON.writeValueAsString(service));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        } catch (ConsulException e) {
-            throw agent.failure(e);
-        }
+        agent.put("/v1/agent/service/register", service);
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Keeps Consul in step with what runs: containers carrying our labels (registered as the deploy does, with the
@@ -39,7 +40,7 @@ import java.util.function.Consumer;
  */
 public final class Registrator implements Closeable {
     static final String REGISTERED_BY = "bluegreen-registrator";
-    private static final java.util.regex.Pattern CONTAINER_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern CONTAINER_ID = Pattern.compile("[0-9a-f]{64}");
     private final List<DockerEngine> engines;
     private final AgentServices agent;
     private final ServiceRegistry registry;

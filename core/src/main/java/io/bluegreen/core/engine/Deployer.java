@@ -4,7 +4,6 @@ import io.bluegreen.core.proxy.TrafficRouter;
 import io.bluegreen.core.proxy.UrlProbe;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.Durations;
-import io.bluegreen.core.spec.TargetSpec;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,12 +120,11 @@ public final class Deployer {
         private Versioned<ServiceState> readState() {
             Versioned<ServiceState> s = sys.store().readState(spec.service());
             ServiceState state = s.value();
-            if (state.colors() != null && !state.colors().isEmpty() && !spec.target().reaches(state.target())) {
-                TargetSpec recorded = state.target() == null ? TargetSpec.LOCAL : state.target();
+            if (state.colors() != null && !state.colors().isEmpty() && !spec.target().reaches(state.runsOn())) {
                 throw new PhaseFailure("target: is " + spec.target().describe() + ", but " + String.join(" and ",
-                        state.colors().keySet()) + " of " + spec.service() + " run on " + recorded.describe()
+                        state.colors().keySet()) + " of " + spec.service() + " run on " + state.runsOn().describe()
                         + ", which it does not reach; a deploy does not move a service between targets: deploy to "
-                        + recorded.describe() + " (engines may be added to the list), or remove the service there first");
+                        + state.runsOn().describe() + " (engines may be added to the list), or remove the service there first");
             }
             return s;
         }
@@ -209,7 +207,7 @@ public final class Deployer {
                 next = next.with(previous, before.color(previous).get().withStandbyUntil(until), now);
             }
             return next.withActive(target, router.state(), Durations.format(spec.standbyKeep()), now)
-                    .withTarget(spec.target().isLocal() ? null : spec.target());
+                    .withTarget(spec.target());
         }
 
         /** After a committed deploy: the old standby in the target color goes; the old active stays warm or goes now. */

@@ -39,8 +39,13 @@ public record ServiceState(String service, String active, Map<String, ColorState
         return new ServiceState(service, c == null ? null : c.label(), colors, r, keep, now, target);
     }
 
-    /** The engines this service runs on, recorded so status, rollback and heal need no spec. */
+    /** The engines this service runs on, recorded so status, rollback and heal need no spec (none: the local engine). */
     public ServiceState withTarget(TargetSpec t) {
-        return new ServiceState(service, active, colors, router, standbyKeep, updatedAt, t);
+        return new ServiceState(service, active, colors, router, standbyKeep, updatedAt, t.isLocal() ? null : t);
+    }
+
+    /** Where this service's colors run: the recorded target, or the local engine when none is recorded. */
+    public TargetSpec runsOn() {
+        return target == null ? TargetSpec.LOCAL : target;
     }
 }

@@ -12,8 +12,8 @@ import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.DeploymentSpec;
+import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.SpecReader;
-import io.bluegreen.core.spec.TargetSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -125,15 +125,17 @@ public final class Healer {
         tree.put("containerPort", r.containerPort());
         tree.put("hostAddress", r.hostAddress());
         tree.put("env", new LinkedHashMap<>(env));
-        tree.put("health", Map.of("path", r.healthPath(), "interval", r.healthInterval(), "timeout", r.healthTimeout(),
+        // A recipe from before the spec refused sub-second intervals says what Consul really ran: at least 1s.
+        tree.put("health", Map.of("path", r.healthPath(), "interval", Durations.format(
+                r.health().effectiveInterval()), "timeout", r.healthTimeout(),
                 "passes", r.healthPasses(), "deadline", r.healthDeadline()));
         tree.put("verify", Map.of("window", r.verifyWindow()));
         if (state.standbyKeep() != null) {
             tree.put("standby", Map.of("keep", state.standbyKeep()));
         }
-        tree.put("lock", Map.of("wait", io.bluegreen.core.spec.Durations.format(settings.lockWait())));
+        tree.put("lock", Map.of("wait", Durations.format(settings.lockWait())));
         DeploymentSpec spec = SpecReader.fromTree(tree, Path.of("/"), Map.of())
-                .withTarget(state.target() == null ? TargetSpec.LOCAL : state.target());
+                .withTarget(state.runsOn());
         new Deployer(sys, listener).deploy(spec, sys.routerForState().apply(state.router()));
     }
 

@@ -42,19 +42,17 @@ public record TargetSpec(Type type, Strategy strategy, List<String> constraints,
     }
 
     /**
-     * Whether replicas placed under {@code recorded} (null: the local engine) are within this target's reach: the
-     * same kind, the same swarm manager, or engines that include every recorded one (same name and host).
+     * Whether replicas placed under {@code recorded} are within this target's reach: the same kind, the same swarm
+     * manager, or engines that include every recorded one (same name and host: runtime IDs name the engine).
      */
     public boolean reaches(TargetSpec recorded) {
-        TargetSpec old = recorded == null ? LOCAL : recorded;
-        if (old.type != type) {
+        if (recorded.type != type) {
             return false;
         }
         return switch (type) {
             case LOCAL -> true;
-            case SWARM -> swarm.host().equals(old.swarm.host());
-            case ENGINES -> engines.stream().map(e -> e.name() + " " + e.host()).toList()
-                    .containsAll(old.engines.stream().map(e -> e.name() + " " + e.host()).toList());
+            case SWARM -> swarm.host().equals(recorded.swarm.host());
+            case ENGINES -> engineHosts().containsAll(recorded.engineHosts());
         };
     }
 
@@ -63,8 +61,12 @@ public record TargetSpec(Type type, Strategy strategy, List<String> constraints,
         return switch (type) {
             case LOCAL -> "local (DOCKER_HOST's engine)";
             case SWARM -> "swarm (manager " + swarm.host() + ")";
-            case ENGINES -> "engines (" + String.join(", ", engines.stream().map(e -> e.name() + " " + e.host()).toList()) + ")";
+            case ENGINES -> "engines (" + String.join(", ", engineHosts()) + ")";
         };
+    }
+
+    private List<String> engineHosts() {
+        return engines.stream().map(e -> e.name() + " " + e.host()).toList();
     }
 
     public Demand demand(int replicas) {

@@ -301,9 +301,11 @@ public class SpecReaderTest {
         TargetSpec swarm = read(FULL + "target: { swarm: { host: \"unix:///s.sock\" } }\n").target();
         assertTrue("an engine added to the list", two.reaches(one));
         assertFalse("an engine holding replicas dropped from the list", one.reaches(two));
-        assertTrue(TargetSpec.LOCAL.reaches(null));
+        assertTrue(TargetSpec.LOCAL.reaches(TargetSpec.LOCAL));
+        assertEquals("a state that records no target runs on the local engine", TargetSpec.LOCAL,
+                io.bluegreen.core.engine.ServiceState.empty("s").runsOn());
         assertFalse(TargetSpec.LOCAL.reaches(one));
-        assertFalse(one.reaches(null));
+        assertFalse(one.reaches(TargetSpec.LOCAL));
         assertTrue(swarm.reaches(swarm));
         assertFalse(swarm.reaches(one));
     }
