@@ -16,6 +16,7 @@ import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.BuildSpec;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.TargetSpec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +88,9 @@ public class EnginesIntegrationTest {
         // Each engine's own address, in the network namespace scripts/engines.sh made for it.
         assertEquals(engines.stream().map(ExtraEngines.Engine::address).collect(Collectors.toSet()), hosts);
         for (Replica r : started) {
-            assertEquals(r.endpoint() + " answers", 200, Stack.get("http://" + r.endpoint() + "/health").status());
+            // Started means running, not yet listening: nothing has gated these replicas.
+            assertEquals(r.endpoint() + " answers", 200,
+                    Stack.getUntilOk("http://" + r.endpoint() + "/health", Duration.ofSeconds(20)).status());
         }
     }
 

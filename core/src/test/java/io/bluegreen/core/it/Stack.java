@@ -121,6 +121,17 @@ public final class Stack {
         }
     }
 
+    /** GET until it answers 200 or the bound passes (a started container may not listen yet); returns the last answer. */
+    public static Response getUntilOk(String url, Duration bound) throws InterruptedException {
+        long end = System.nanoTime() + bound.toNanos();
+        Response r = get(url);
+        while (r.status() != 200 && System.nanoTime() < end) {
+            Thread.sleep(100);
+            r = get(url);
+        }
+        return r;
+    }
+
     public static String kv(String key) {
         Response r = get(consul() + "/v1/kv/" + key + "?raw=true");
         return r.status() == 200 ? r.body() : null;
