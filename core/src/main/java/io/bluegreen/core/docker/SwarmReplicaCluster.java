@@ -54,7 +54,8 @@ import java.util.function.Consumer;
  * in host mode without a fixed port (the ingress mesh needs IPVS): each task gets its own host port on the node it
  * landed on; the task list says which (the task's port status, read as JSON: docker-java's model lacks it) and the
  * node list gives the node's address. Swarm's restart policy is off: a restarted task would get a new host port that
- * Consul and the proxy do not know, so a dead task stays dead, its check turns critical and a redeploy replaces it.
+ * Consul and the proxy do not know, so a dead task stays dead, its check turns critical and a heal renews the color
+ * (a new service of the same version, gated, then routed).
  * A replica's runtime ID is its task ID.
  */
 public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
@@ -300,11 +301,16 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         }
     }
 
-    /** Not in Swarm mode: a task cannot be started on its own beside its service's; a redeploy replaces the color. */
+    /** A task cannot be started on its own beside its service's: a heal renews the color as a new service. */
+    @Override
+    public boolean startsSingleReplicas() {
+        return false;
+    }
+
     @Override
     public Replica cloneReplica(Replica template, int index) {
-        throw new PhaseFailure("replacing replica " + template.id() + " in place is not supported for target type swarm"
-                + " (a Swarm service's tasks are not started one by one); redeploy the service instead");
+        throw new PhaseFailure("replacing replica " + template.id() + " on its own is not possible for target type swarm"
+                + " (a Swarm service's tasks are not started one by one)");
     }
 
     @Override

@@ -17,4 +17,9 @@ public record ColorState(String version, String image, String digest, String dep
     public ColorState withReplicas(List<String> ids, List<String> eps) {
         return new ColorState(version, image, digest, deployId, replicas, ids, eps, since, standbyUntil, recipe);
     }
+
+    /** After a heal started the whole color again as deploy {@code newDeployId} of the same version. */
+    public ColorState renewed(String newDeployId, List<String> ids, List<String> eps) {
+        return new ColorState(version, image, digest, newDeployId, replicas, ids, eps, since, standbyUntil, recipe);
+    }
 }

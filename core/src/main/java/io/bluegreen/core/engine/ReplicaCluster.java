@@ -29,6 +29,11 @@ public interface ReplicaCluster {
     /** Stops and removes these replicas; refuses anything not carrying this tool's labels. */
     void remove(List<Replica> replicas);
 
+    /** Whether {@link #cloneReplica} works; where it does not, a heal starts the whole color again instead. */
+    default boolean startsSingleReplicas() {
+        return true;
+    }
+
     /**
      * Starts a new replica exactly like {@code template} (same image ID, environment, port publishing)
      * as replica number {@code index} of the same deploy: how a heal replaces a dead replica in place.

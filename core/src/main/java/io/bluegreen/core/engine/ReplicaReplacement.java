@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -13,8 +14,13 @@ import java.util.stream.Collectors;
  * Replaces failed replicas of one color in place: copies of a container of the same deploy (same image
  * ID, same environment), registered, gated, put into the proxy if the color is active, recorded in the
  * state; only then are the failed ones deregistered and removed. Nothing else of the service changes.
+ * Where the cluster cannot start one replica on its own (a Swarm service's tasks come as a whole), the color
+ * is renewed instead: the whole deploy started again as a new one of the same version, gated, routed, recorded,
+ * and only then the old deploy drained and removed.
  */
 public final class ReplicaReplacement {
+    /** The router's drain bound is in the spec, not the state; a heal waits the spec's default. */
+    private static final Duration DRAIN = Duration.ofSeconds(30);
     private final Systems sys;
     private final DeployListener listener;
 
@@ -48,23 +54,35 @@ public final class ReplicaReplacement {
                     .or(() -> mine.stream().findFirst())
                     .orElseThrow(() -> new PhaseFailure("no container of deploy " + cs.deployId()
                             + " is left to copy; only a redeploy can help"));
-            int lastIndex = mine.stream().mapToInt(Replica::index).max().orElse(0);
+            boolean renew = !sys.cluster().startsSingleReplicas();
+            boolean active = current.value().activeColor().map(a -> a == color).orElse(false);
+            Recipe recipe = Optional.ofNullable(cs.recipe()).orElseThrow(() ->
+                    new PhaseFailure("the state of " + color.label() + " has no recipe (deployed by an older version)"));
             List<Replica> fresh = new ArrayList<>();
             try {
-                pc.run(Phase.DEPLOY, "starting " + stillFailed.size() + " replacement(s) for " + String.join(", ", stillFailed),
-                        () -> {
-                            for (int i = 1; i <= stillFailed.size(); i++) {
-                                fresh.add(sys.cluster().cloneReplica(template, lastIndex + i));
-                            }
-                        });
-                Recipe recipe = Optional.ofNullable(cs.recipe()).orElseThrow(() ->
-                        new PhaseFailure("the state of " + color.label() + " has no recipe (deployed by an older version)"));
-                pc.run(Phase.REGISTER, "registering the replacements", () ->
-                        fresh.forEach(r -> sys.registry().register(r, cs.digest(), recipe.health())));
+                if (renew) {
+                    ReplicaPlan plan = new ReplicaPlan(service, color, cs.version(), id, template.image(), cs.replicas(),
+                            recipe.containerPort(), recipe.hostAddress(), sys.cluster().userEnvironment(template));
+                    pc.run(Phase.DEPLOY, "renewing " + color.label() + " as deploy " + id + " (" + cs.replicas()
+                            + " replica(s)): the cluster starts no single replica, " + String.join(", ", stillFailed)
+                            + " failed", () -> fresh.addAll(sys.cluster().start(plan, pc.sink(Phase.DEPLOY),
+                                    r -> sys.registry().register(r, cs.digest(), recipe.health()))));
+                } else {
+                    int lastIndex = mine.stream().mapToInt(Replica::index).max().orElse(0);
+                    pc.run(Phase.DEPLOY, "starting " + stillFailed.size() + " replacement(s) for " + String.join(", ", stillFailed),
+                            () -> {
+                                for (int i = 1; i <= stillFailed.size(); i++) {
+                                    fresh.add(sys.cluster().cloneReplica(template, lastIndex + i));
+                                }
+                            });
+                    pc.run(Phase.REGISTER, "registering the replacements", () ->
+                            fresh.forEach(r -> sys.registry().register(r, cs.digest(), recipe.health())));
+                }
                 Set<String> ids = fresh.stream().map(Replica::id).collect(Collectors.toSet());
                 pc.run(Phase.GATE, "waiting for the replacements to pass", () ->
                         sys.registry().awaitPassing(service, ids, recipe.health(), pc.sink(Phase.GATE)));
-                List<String> keptIds = cs.replicaIds().stream().filter(r -> !stillFailed.contains(r)).collect(Collectors.toList());
+                List<String> keptIds = renew ? new ArrayList<>()
+                        : cs.replicaIds().stream().filter(r -> !stillFailed.contains(r)).collect(Collectors.toList());
                 List<String> keptEndpoints = new ArrayList<>();
                 for (String k : keptIds) {
                     Instance i = health.get(k);
@@ -72,14 +90,13 @@ public final class ReplicaReplacement {
                 }
                 keptIds.addAll(ids.stream().sorted().toList());
                 fresh.stream().sorted((a, b) -> a.id().compareTo(b.id())).forEach(r -> keptEndpoints.add(r.endpoint().toString()));
-                boolean active = current.value().activeColor().map(a -> a == color).orElse(false);
                 pc.run(Phase.FLIP, active ? "putting the replacements into the proxy" : "recording the replacements", () -> {
                     if (active) {
-                        TrafficRouter router = sys.routerForState().apply(current.value().router());
-                        router.route(service, keptEndpoints.stream().map(Endpoint::parse).toList(),
+                        router(current).route(service, keptEndpoints.stream().map(Endpoint::parse).toList(),
                                 service + " " + color.label() + " " + cs.version() + " heal " + id);
                     }
-                    ServiceState next = current.value().with(color, cs.withReplicas(keptIds, keptEndpoints), pc.now());
+                    ColorState replaced = renew ? cs.renewed(id, keptIds, keptEndpoints) : cs.withReplicas(keptIds, keptEndpoints);
+                    ServiceState next = current.value().with(color, replaced, pc.now());
                     if (!sys.store().writeState(service, next, current.index())) {
                         throw new PhaseFailure("bluegreen/" + service + "/state changed during the replacement");
                     }
@@ -90,16 +107,25 @@ public final class ReplicaReplacement {
                 throw new DeployFailedException(Phase.DEPLOY, "replacing " + String.join(", ", stillFailed) + " failed: "
                         + e.getMessage() + "; removed the replacements, nothing else changed", e);
             }
-            List<Replica> dead = mine.stream().filter(r -> stillFailed.contains(r.id())).toList();
-            pc.run(Phase.RETIRE, "removing the failed replicas", () -> {
+            List<Replica> old = renew ? mine : mine.stream().filter(r -> stillFailed.contains(r.id())).toList();
+            pc.run(Phase.RETIRE, renew ? "draining and removing deploy " + cs.deployId() : "removing the failed replicas", () -> {
+                if (renew && active) {
+                    Drainer.drain(router(current), old.stream().map(Replica::endpoint).filter(Objects::nonNull).toList(),
+                            DRAIN, pc.sink(Phase.RETIRE));
+                }
                 stillFailed.forEach(f -> sys.registry().deregister(f));
-                sys.cluster().remove(dead);
+                new Retirer(sys).retire(service, old, pc.sink(Phase.RETIRE));
             });
             record(service, id, "succeeded", color, cs, startedAt, t0, pc,
-                    "replaced " + String.join(", ", stillFailed) + " with " + String.join(", ", fresh.stream().map(Replica::id).toList()));
+                    "replaced " + String.join(", ", stillFailed) + " with " + String.join(", ", fresh.stream().map(Replica::id).toList())
+                            + (renew ? " (renewed the whole color: " + cs.deployId() + " -> " + id + ")" : ""));
             pc.result("replaced " + stillFailed.size() + " replica(s) of " + service + " " + color.label(), (System.nanoTime() - t0) / 1_000_000);
             return fresh.stream().map(Replica::id).toList();
         }
+    }
+
+    private TrafficRouter router(Versioned<ServiceState> state) {
+        return sys.routerForState().apply(state.value().router());
     }
 
     private void record(String service, String id, String outcome, Color color, ColorState cs, String startedAt, long t0,

@@ -8,21 +8,30 @@ import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmSpec;
 import io.bluegreen.core.docker.DockerEngine;
 import io.bluegreen.core.engine.Color;
+import io.bluegreen.core.engine.ColorState;
 import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.PhaseFailure;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.heal.HealDecision;
+import io.bluegreen.core.heal.HealOutcome;
+import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.Healer;
 import io.bluegreen.core.spec.BuildSpec;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.SpecReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -147,6 +156,49 @@ public class SwarmIntegrationTest {
         assertEquals("v1", back.version());
         assertTrue(Stack.get(svc.nginx().url()).body().contains("v1"));
         assertEquals("no task started or stopped", before.replicas(), world(sys).replicas());
+    }
+
+    @Test
+    public void aDeadTaskIsHealedByRenewingItsColorAsANewService() throws Exception {
+        Systems sys = Stack.shared().systemsFor(spec("v1").target());
+        new Deployer(sys, e -> { }).deploy(spec("v1"));
+        ColorState before = sys.store().readState(svc.name()).value().color(Color.BLUE).orElseThrow();
+        Replica victim = sys.cluster().list(svc.name()).get(0);
+        // The task's container runs on the node's engine: kill it as a crash would; Swarm does not restart it.
+        String container = manager.client().listContainersCmd()
+                .withLabelFilter(Map.of("com.docker.swarm.task.id", victim.runtimeId())).exec().get(0).getId();
+        manager.client().killContainerCmd(container).exec();
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (sys.registry().instances(svc.name()).stream().noneMatch(i -> i.id().equals(victim.id())
+                && i.health() == Instance.Health.CRITICAL) && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+
+        HealSettings now = new HealSettings(Duration.ZERO, 3, Duration.ofMinutes(10), Duration.ofSeconds(30), Optional.empty());
+        HealOutcome out = new Healer(Stack.shared().systemsForService(svc.name()), now, e -> { }).heal(svc.name());
+        assertEquals(out.reason(), "healed", out.outcome());
+        assertEquals(HealDecision.Action.REPLACE, out.action());
+
+        ServiceState after = sys.store().readState(svc.name()).value();
+        ColorState renewed = after.color(Color.BLUE).orElseThrow();
+        assertEquals("blue", after.active());
+        assertEquals("v1", renewed.version());
+        assertTrue(renewed.deployId() + " after " + before.deployId(), !renewed.deployId().equals(before.deployId()));
+        assertEquals("only the renewed service is left", List.of(svc.name() + "-blue-" + renewed.deployId()),
+                manager.client().listServicesCmd().withLabelFilter(Map.of("bluegreen.service", svc.name())).exec().stream()
+                        .map(s -> s.getSpec().getName()).toList());
+        Set<String> registered = sys.registry().instances(svc.name()).stream()
+                .filter(Instance::passing).map(Instance::id).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(renewed.replicaIds()), registered);
+        assertEquals(2, sys.registry().instances(svc.name()).size());
+        String upstream = Files.readString(svc.nginx().upstreamFile);
+        for (String e : renewed.endpoints()) {
+            assertTrue(upstream, upstream.contains(e));
+        }
+        for (String e : before.endpoints()) {
+            assertTrue(upstream, !upstream.contains(e));
+        }
+        assertTrue(Stack.get(svc.nginx().url()).body().contains("v1"));
     }
 
     @Test
