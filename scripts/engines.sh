@@ -8,6 +8,9 @@
 #           address), dockerd with socket <state>/engines/<i>/docker.sock, its own data root, exec root and pid
 #           file, and the engine label zone=a (odd i) or zone=b (even i). Prints one line per engine:
 #           NAME unix://SOCKET ADDRESS ZONE
+#           The namespaces reach each other through this side (10.213.0.0/16, forwarded only between the
+#           bg-eng* links), so engines can form a multi-node swarm, and each namespace's 127.0.0.1:5000 and :5001
+#           relay to this side's loopback registries, as every node of a real swarm reaches its registry.
 #   down    stops every engine this script started (its containers go with its data root) and removes the
 #           namespaces and veth pairs it made.
 #   status  the engines line as `up` prints them, for those that answer; exit 3 if none does.
@@ -18,6 +21,7 @@ STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}/engines
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
 WAIT=${BLUEGREEN_ENGINE_WAIT:-60}
 MAX=9
+REGISTRY_PORTS="5000 5001"
 
 die() { printf 'engines: %s\n' "$*" >&2; exit 1; }
 alive() { [ -n "${1:-}" ] && [ -d "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
@@ -40,15 +44,44 @@ netns_up() {
   ip link set "bg-eng${i}h" up
   ip netns exec "$ns" ip link set "bg-eng${i}n" up
   ip netns exec "$ns" ip link set lo up
+  ip netns exec "$ns" ip route replace 10.213.0.0/16 via "10.213.$i.1" dev "bg-eng${i}n"
+  # The main dockerd sets FORWARD's policy to DROP: let the test links (and only those) talk to each other.
+  iptables -C FORWARD -i 'bg-eng+' -o 'bg-eng+' -j ACCEPT 2>/dev/null \
+    || iptables -I FORWARD -i 'bg-eng+' -o 'bg-eng+' -j ACCEPT
+}
+
+# A handle on this side's network namespace, for the relays' outgoing half.
+host_ns_up() { ip netns list | grep -qw bg-host || ip netns attach bg-host $$; }
+
+# Each relay listens on the namespace's loopback and, per connection, connects from this side to the registry.
+relays_up() {
+  local i=$1 port pidf
+  for port in $REGISTRY_PORTS; do
+    pidf=$STATE/$i/relay-$port.pid
+    if [ -f "$pidf" ] && alive "$(cat "$pidf")"; then continue; fi
+    setsid nsenter --net="/var/run/netns/bg-eng$i" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
+      "SYSTEM:exec nsenter --net=/var/run/netns/bg-host socat STDIO TCP\:127.0.0.1\:$port" \
+      </dev/null >>"$STATE/$i/relay.log" 2>&1 9>&- &
+    echo $! >"$pidf"
+  done
+}
+
+relays_down() {
+  local i=$1 port pidf
+  for port in $REGISTRY_PORTS; do
+    pidf=$STATE/$i/relay-$port.pid
+    [ -f "$pidf" ] && alive "$(cat "$pidf")" && kill -TERM "$(cat "$pidf")" 2>/dev/null || true
+  done
 }
 
 start_one() {
   local i=$1 dir=$STATE/$1 pid
   mkdir -p "$dir/data" "$dir/exec"
+  netns_up "$i"
+  relays_up "$i"
   if answers "$i"; then return 0; fi
   pid=$(pid_of "$i")
   if [ -n "$pid" ] && ! is_dockerd "$pid"; then rm -f "$dir/docker.pid"; fi
-  netns_up "$i"
   # nsenter, not `ip netns exec`: that remounts /sys, and dockerd then finds no cgroups.
   setsid nsenter --net="/var/run/netns/bg-eng$i" dockerd -H "unix://$(sock "$i")" --data-root "$dir/data" \
     --exec-root "$dir/exec" --pidfile "$dir/docker.pid" --iptables=false --ip-masq=false \
@@ -75,6 +108,7 @@ stop_one() {
     while alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
     alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
   fi
+  relays_down "$i"
   ip link del "bg-eng${i}h" 2>/dev/null || true
   ip netns del "bg-eng$i" 2>/dev/null || true
   # The data root holds overlay mounts while dockerd runs; once it is gone the folder can go.
@@ -87,8 +121,10 @@ case "${1:-}" in
     n=${2:-3}
     [[ $n =~ ^[1-9]$ ]] || die "N must be 1..$MAX"
     command -v dockerd >/dev/null || die "dockerd is not installed (scripts/stack.sh up installs it)"
+    command -v socat >/dev/null || die "socat is not installed (scripts/stack.sh up installs it)"
     mkdir -p "$STATE"
     exec 9>"$STATE/.lock"; flock -w 120 9 || die "another engines.sh holds the lock"
+    host_ns_up
     for i in $(seq 1 "$n"); do start_one "$i"; done
     for i in $(seq 1 "$n"); do wait_one "$i"; done
     for i in $(seq 1 "$n"); do line "$i"; done
@@ -99,6 +135,8 @@ case "${1:-}" in
     for i in $(seq 1 $MAX); do
       if [ -d "$STATE/$i" ] || ip netns list | grep -qw "bg-eng$i"; then stop_one "$i"; fi
     done
+    iptables -D FORWARD -i 'bg-eng+' -o 'bg-eng+' -j ACCEPT 2>/dev/null || true
+    ip netns del bg-host 2>/dev/null || true
     ;;
   status)
     any=0

@@ -16,6 +16,8 @@ have htpasswd || need+=(apache2-utils)
 have wrk || need+=(wrk)
 have curl || need+=(curl)
 have ip || need+=(iproute2)
+# relays the loopback registry into the test engines' network namespaces (scripts/engines.sh)
+have socat || need+=(socat)
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

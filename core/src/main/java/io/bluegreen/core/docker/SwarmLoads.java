@@ -40,11 +40,15 @@ final class SwarmLoads {
                 }
             }
         }
+        Map<String, Integer> hostnames = new HashMap<>();
+        nodes.forEach(n -> hostnames.merge(hostname(n), 1, Integer::sum));
         List<EngineLoad> loads = new ArrayList<>();
         Map<String, String> skipped = new HashMap<>();
         for (JsonNode n : nodes) {
             String id = n.path("ID").asText();
-            String name = n.path("Description").path("Hostname").asText(id);
+            // Swarm allows nodes of one hostname (cloned machines): then the node ID tells them apart.
+            String name = hostnames.get(hostname(n)) > 1 ? hostname(n) + " (" + id.substring(0, Math.min(12, id.length())) + ")"
+                    : hostname(n);
             String state = n.path("Status").path("State").asText();
             String availability = n.path("Spec").path("Availability").asText();
             if (!state.equals("ready") || !availability.equals("active")) {
@@ -58,5 +62,9 @@ final class SwarmLoads {
                     reserved.getOrDefault(id, 0L), count.getOrDefault(id, 0), 0, Set.copyOf(ports.getOrDefault(id, Set.of()))));
         }
         return new Nodes(loads, skipped);
+    }
+
+    private static String hostname(JsonNode node) {
+        return node.path("Description").path("Hostname").asText(node.path("ID").asText());
     }
 }

@@ -46,4 +46,13 @@ public class SwarmLoadsTest {
         SwarmLoads.Nodes nodes = SwarmLoads.of(json(NODES), json("[]"));
         assertEquals(Map.of("two", "ready, drain", "three", "down, active"), nodes.skipped());
     }
+
+    @Test
+    public void nodesOfOneHostnameStayApartByTheirId() throws Exception {
+        String twins = "["
+                + "{'ID':'aaaaaaaaaaaaaaaaaaaaaaaaa','Spec':{'Availability':'active'},'Status':{'State':'ready'},'Description':{'Hostname':'vm'}},"
+                + "{'ID':'bbbbbbbbbbbbbbbbbbbbbbbbb','Spec':{'Availability':'active'},'Status':{'State':'ready'},'Description':{'Hostname':'vm'}}]";
+        assertEquals(Set.of("vm (aaaaaaaaaaaa)", "vm (bbbbbbbbbbbb)"), SwarmLoads.of(json(twins), json("[]")).loads().stream()
+                .map(EngineLoad::name).collect(java.util.stream.Collectors.toSet()));
+    }
 }
