@@ -58,6 +58,12 @@ public final class ReplicaReplacement {
             boolean active = current.value().activeColor().map(a -> a == color).orElse(false);
             Recipe recipe = Optional.ofNullable(cs.recipe()).orElseThrow(() ->
                     new PhaseFailure("the state of " + color.label() + " has no recipe (deployed by an older version)"));
+            TrafficRouter router = router(current);
+            Optional<String> routedBefore = router.snapshot();
+            // A renewal starts a whole deploy of its own: journalled, so a crash mid-way is undone by the next lock holder.
+            Journal journal = new Journal(id, "replace", Phase.DEPLOY.label(), color.label(), cs.version(), current.value(),
+                    current.value().router(), routedBefore.orElse(null), startedAt);
+            journal(renew, service, journal);
             List<Replica> fresh = new ArrayList<>();
             try {
                 if (renew) {
@@ -90,9 +96,10 @@ public final class ReplicaReplacement {
                 }
                 keptIds.addAll(ids.stream().sorted().toList());
                 fresh.stream().sorted((a, b) -> a.id().compareTo(b.id())).forEach(r -> keptEndpoints.add(r.endpoint().toString()));
+                journal(renew, service, journal.at(Phase.FLIP));
                 pc.run(Phase.FLIP, active ? "putting the replacements into the proxy" : "recording the replacements", () -> {
                     if (active) {
-                        router(current).route(service, keptEndpoints.stream().map(Endpoint::parse).toList(),
+                        router.route(service, keptEndpoints.stream().map(Endpoint::parse).toList(),
                                 service + " " + color.label() + " " + cs.version() + " heal " + id);
                     }
                     ColorState replaced = renew ? cs.renewed(id, keptIds, keptEndpoints) : cs.withReplicas(keptIds, keptEndpoints);
@@ -102,25 +109,49 @@ public final class ReplicaReplacement {
                     }
                 });
             } catch (RuntimeException e) {
-                new Retirer(sys).retire(service, fresh, pc.sink(Phase.ROLLBACK));
                 record(service, id, "failed", color, cs, startedAt, t0, pc, e.getMessage());
+                try {
+                    if (!router.snapshot().equals(routedBefore)) {
+                        router.restore(routedBefore);
+                    }
+                } catch (RuntimeException notRestored) {
+                    // The proxy may point at the replacements: they keep running until a human or a repair looks.
+                    throw new RollbackFailedException("replacing " + String.join(", ", stillFailed) + " failed ("
+                            + e.getMessage() + ") and " + router.describe() + " could not be put back ("
+                            + notRestored.getMessage() + "); the replacements " + fresh.stream().map(Replica::id).toList()
+                            + " were left running" + (renew ? "; the journal bluegreen/" + service + "/journal is kept" : ""), e);
+                }
+                new Retirer(sys).retire(service, fresh, pc.sink(Phase.ROLLBACK));
+                if (renew) {
+                    sys.store().deleteJournal(service);
+                }
                 throw new DeployFailedException(Phase.DEPLOY, "replacing " + String.join(", ", stillFailed) + " failed: "
                         + e.getMessage() + "; removed the replacements, nothing else changed", e);
             }
+            journal(renew, service, journal.at(Phase.RETIRE));
             List<Replica> old = renew ? mine : mine.stream().filter(r -> stillFailed.contains(r.id())).toList();
             pc.run(Phase.RETIRE, renew ? "draining and removing deploy " + cs.deployId() : "removing the failed replicas", () -> {
                 if (renew && active) {
-                    Drainer.drain(router(current), old.stream().map(Replica::endpoint).filter(Objects::nonNull).toList(),
+                    Drainer.drain(router, old.stream().map(Replica::endpoint).filter(Objects::nonNull).toList(),
                             DRAIN, pc.sink(Phase.RETIRE));
                 }
                 stillFailed.forEach(f -> sys.registry().deregister(f));
                 new Retirer(sys).retire(service, old, pc.sink(Phase.RETIRE));
             });
+            if (renew) {
+                sys.store().deleteJournal(service);
+            }
             record(service, id, "succeeded", color, cs, startedAt, t0, pc,
                     "replaced " + String.join(", ", stillFailed) + " with " + String.join(", ", fresh.stream().map(Replica::id).toList())
                             + (renew ? " (renewed the whole color: " + cs.deployId() + " -> " + id + ")" : ""));
             pc.result("replaced " + stillFailed.size() + " replica(s) of " + service + " " + color.label(), (System.nanoTime() - t0) / 1_000_000);
             return fresh.stream().map(Replica::id).toList();
+        }
+    }
+
+    private void journal(boolean renew, String service, Journal journal) {
+        if (renew) {
+            sys.store().writeJournal(service, journal);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.DeployEvent;
 import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.DeployListener;
@@ -16,12 +17,14 @@ import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.LockUnavailableException;
 import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.ReplicaReplacement;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.DeploymentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +32,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.Before;
@@ -294,6 +298,40 @@ public class DeployIntegrationTest {
     }
 
     /** What Consul does when a deployer dies: its session goes, and with it the lock. */
+    @Test
+    public void aReplacementThatLosesItsStateWritePutsTheProxyBackAndRemovesItsReplicas() throws Exception {
+        deploy("v1");
+        Replica victim = sys.cluster().list(service).get(0);
+        Process kill = new ProcessBuilder("docker", "kill", victim.runtimeId()).redirectErrorStream(true).start();
+        assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (sys.registry().instances(service).stream().noneMatch(i -> i.id().equals(victim.id())
+                && i.health() == Instance.Health.CRITICAL) && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        World before = world();
+        String state = Stack.kv("bluegreen/" + service + "/state");
+        AtomicBoolean touched = new AtomicBoolean();
+        // The state written again while the replacement is gated (one byte more: Consul keeps the index of an
+        // unchanged value), so its CAS write must lose after the proxy already took the replacement.
+        DeployListener rival = e -> {
+            if ("gate".equals(e.phase()) && touched.compareAndSet(false, true)) {
+                Stack.put(Stack.consul() + "/v1/kv/bluegreen/" + service + "/state", state + " ");
+            }
+        };
+        try {
+            new ReplicaReplacement(sys, rival).replace(service, Color.BLUE, List.of(victim.id()), Duration.ofSeconds(10));
+            fail("the state changed under the replacement");
+        } catch (DeployFailedException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("state changed during the replacement")
+                    && e.getMessage().contains("removed the replacements, nothing else changed"));
+        }
+        assertTrue(touched.get());
+        assertEquals("containers, registrations and proxy as before; the state as the rival wrote it",
+                new World(state + " ", before.containers(), before.registrations(), before.upstream()), world());
+        assertEquals(200, viaProxy().status());
+    }
+
     private void killSessionOfLock() {
         String info = Stack.get(Stack.consul() + "/v1/kv/bluegreen/" + service + "/lock").body();
         String session = info.replaceAll("(?s).*\"Session\":\\s*\"([^\"]+)\".*", "$1");

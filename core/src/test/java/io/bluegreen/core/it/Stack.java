@@ -138,9 +138,14 @@ public final class Stack {
     }
 
     public static void put(String url) {
+        put(url, null);
+    }
+
+    /** PUT with {@code body} (none when null). */
+    public static void put(String url, String body) {
         try {
-            HTTP.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HTTP.send(HttpRequest.newBuilder(URI.create(url)).PUT(body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

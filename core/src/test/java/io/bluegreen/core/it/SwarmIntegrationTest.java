@@ -199,6 +199,7 @@ public class SwarmIntegrationTest {
             assertTrue(upstream, !upstream.contains(e));
         }
         assertTrue(Stack.get(svc.nginx().url()).body().contains("v1"));
+        assertEquals("the renewal's journal is closed", null, Stack.kv("bluegreen/" + svc.name() + "/journal"));
     }
 
     @Test
