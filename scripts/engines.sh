@@ -30,6 +30,11 @@ sock() { printf '%s/%s/docker.sock' "$STATE" "$1"; }
 answers() { timeout 5 docker -H "unix://$(sock "$1")" version >/dev/null 2>&1; }
 zone() { if [ $(($1 % 2)) -eq 1 ]; then echo a; else echo b; fi; }
 line() { printf 'eng%s unix://%s 10.213.%s.2 %s\n' "$1" "$(sock "$1")" "$1" "$(zone "$1")"; }
+# A relay is a socat whose network namespace is engine $2's (pid files outlive reboots; pids get reused).
+is_relay() {
+  alive "$1" && [ "$(basename "$(tr '\0' '\n' <"/proc/$1/cmdline" | head -1)")" = socat ] \
+    && [ "$(stat -L -c %i "/proc/$1/ns/net" 2>/dev/null)" = "$(stat -L -c %i "/var/run/netns/bg-eng$2" 2>/dev/null)" ]
+}
 pid_of() { local f="$STATE/$1/docker.pid"; [ -f "$f" ] && cat "$f" || true; }
 
 netns_up() {
@@ -45,7 +50,9 @@ netns_up() {
   ip netns exec "$ns" ip link set "bg-eng${i}n" up
   ip netns exec "$ns" ip link set lo up
   ip netns exec "$ns" ip route replace 10.213.0.0/16 via "10.213.$i.1" dev "bg-eng${i}n"
-  # The main dockerd sets FORWARD's policy to DROP: let the test links (and only those) talk to each other.
+  # Routing between the namespaces needs forwarding on (the main dockerd turns it on too), and the main dockerd
+  # sets FORWARD's policy to DROP: let the test links (and only those) talk to each other.
+  [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || echo 1 >/proc/sys/net/ipv4/ip_forward
   iptables -C FORWARD -i 'bg-eng+' -o 'bg-eng+' -j ACCEPT 2>/dev/null \
     || iptables -I FORWARD -i 'bg-eng+' -o 'bg-eng+' -j ACCEPT
 }
@@ -58,7 +65,7 @@ relays_up() {
   local i=$1 port pidf
   for port in $REGISTRY_PORTS; do
     pidf=$STATE/$i/relay-$port.pid
-    if [ -f "$pidf" ] && alive "$(cat "$pidf")"; then continue; fi
+    if [ -f "$pidf" ] && is_relay "$(cat "$pidf")" "$i"; then continue; fi
     setsid nsenter --net="/var/run/netns/bg-eng$i" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
       "SYSTEM:exec nsenter --net=/var/run/netns/bg-host socat STDIO TCP\:127.0.0.1\:$port" \
       </dev/null >>"$STATE/$i/relay.log" 2>&1 9>&- &
@@ -70,7 +77,8 @@ relays_down() {
   local i=$1 port pidf
   for port in $REGISTRY_PORTS; do
     pidf=$STATE/$i/relay-$port.pid
-    [ -f "$pidf" ] && alive "$(cat "$pidf")" && kill -TERM "$(cat "$pidf")" 2>/dev/null || true
+    if [ -f "$pidf" ] && is_relay "$(cat "$pidf")" "$i"; then kill -TERM "$(cat "$pidf")" 2>/dev/null || true; fi
+    rm -f "$pidf"
   done
 }
 

@@ -16,7 +16,19 @@ final class ImageCopier {
     }
 
     static void ensure(DockerEngine source, DockerEngine target, String engineName, String imageRef, EventSink events) {
-        String wanted = source.client().inspectImageCmd(imageRef).exec().getId();
+        String wanted;
+        try {
+            wanted = source.client().inspectImageCmd(imageRef).exec().getId();
+        } catch (NotFoundException notHere) {
+            // A heal on another machine than the deploy: the target still has what it ran.
+            try {
+                target.client().inspectImageCmd(imageRef).exec();
+            } catch (NotFoundException notThere) {
+                throw new PhaseFailure(imageRef + " is neither on this engine nor on engine " + engineName, notThere);
+            }
+            events.progress("using engine " + engineName + "'s own " + imageRef + " (this engine has none to copy)");
+            return;
+        }
         try {
             if (wanted.equals(target.client().inspectImageCmd(imageRef).exec().getId())) {
                 return;

@@ -29,8 +29,9 @@ final class Repairer {
         String outcome;
         String detail = pc.run(Phase.REPAIR, what + "; repairing", () -> {
             if (Phase.RETIRE.label().equals(j.phase())) {
+                String renewed = "replace".equals(j.kind()) ? retireRenewed(service, j, pc) : "";
                 sys.store().deleteJournal(service);
-                return what + " after it had committed; kept its result";
+                return what + " after it had committed; kept its result" + renewed;
             }
             List<String> problems = restorer.restore(service, j);
             if (!problems.isEmpty()) {
@@ -45,5 +46,16 @@ final class Repairer {
                 j.version(), j.target(), null, null, null, started, sys.clock().instant().toString(),
                 (System.nanoTime() - t0) / 1_000_000, pc.redact(detail), pc.timings()));
         return Optional.of(detail);
+    }
+
+    /** A heal's renewal that died while retiring: the deploy it renewed is no longer in the state; remove it. */
+    private String retireRenewed(String service, Journal j, PhaseClock pc) {
+        String renewed = j.previous().color(Color.of(j.target())).map(ColorState::deployId).orElse(null);
+        if (renewed == null || renewed.equals(j.deployId())) {
+            return "";
+        }
+        List<Replica> left = sys.cluster().list(service).stream().filter(r -> renewed.equals(r.deployId())).toList();
+        new Retirer(sys).retire(service, left, pc.sink(Phase.REPAIR));
+        return "; removed the " + left.size() + " replica(s) of the renewed deploy " + renewed;
     }
 }

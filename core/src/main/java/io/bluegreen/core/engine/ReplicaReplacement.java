@@ -58,11 +58,13 @@ public final class ReplicaReplacement {
             boolean active = current.value().activeColor().map(a -> a == color).orElse(false);
             Recipe recipe = Optional.ofNullable(cs.recipe()).orElseThrow(() ->
                     new PhaseFailure("the state of " + color.label() + " has no recipe (deployed by an older version)"));
-            TrafficRouter router = router(current);
+            // Only an active color's replacement touches the proxy; a standby's never reads it.
+            RouterState routerState = active ? current.value().router() : RouterState.NONE;
+            TrafficRouter router = sys.routerForState().apply(routerState);
             Optional<String> routedBefore = router.snapshot();
             // A renewal starts a whole deploy of its own: journalled, so a crash mid-way is undone by the next lock holder.
             Journal journal = new Journal(id, "replace", Phase.DEPLOY.label(), color.label(), cs.version(), current.value(),
-                    current.value().router(), routedBefore.orElse(null), startedAt);
+                    routerState, routedBefore.orElse(null), startedAt);
             journal(renew, service, journal);
             List<Replica> fresh = new ArrayList<>();
             try {
@@ -110,42 +112,66 @@ public final class ReplicaReplacement {
                 });
             } catch (RuntimeException e) {
                 record(service, id, "failed", color, cs, startedAt, t0, pc, e.getMessage());
-                try {
-                    if (!router.snapshot().equals(routedBefore)) {
-                        router.restore(routedBefore);
-                    }
-                } catch (RuntimeException notRestored) {
-                    // The proxy may point at the replacements: they keep running until a human or a repair looks.
-                    throw new RollbackFailedException("replacing " + String.join(", ", stillFailed) + " failed ("
-                            + e.getMessage() + ") and " + router.describe() + " could not be put back ("
-                            + notRestored.getMessage() + "); the replacements " + fresh.stream().map(Replica::id).toList()
-                            + " were left running" + (renew ? "; the journal bluegreen/" + service + "/journal is kept" : ""), e);
-                }
-                new Retirer(sys).retire(service, fresh, pc.sink(Phase.ROLLBACK));
-                if (renew) {
-                    sys.store().deleteJournal(service);
-                }
+                undo(service, renew ? journal : null, router, routedBefore, fresh, stillFailed, e, pc);
                 throw new DeployFailedException(Phase.DEPLOY, "replacing " + String.join(", ", stillFailed) + " failed: "
                         + e.getMessage() + "; removed the replacements, nothing else changed", e);
             }
             journal(renew, service, journal.at(Phase.RETIRE));
             List<Replica> old = renew ? mine : mine.stream().filter(r -> stillFailed.contains(r.id())).toList();
-            pc.run(Phase.RETIRE, renew ? "draining and removing deploy " + cs.deployId() : "removing the failed replicas", () -> {
-                if (renew && active) {
-                    Drainer.drain(router, old.stream().map(Replica::endpoint).filter(Objects::nonNull).toList(),
-                            DRAIN, pc.sink(Phase.RETIRE));
-                }
-                stillFailed.forEach(f -> sys.registry().deregister(f));
-                new Retirer(sys).retire(service, old, pc.sink(Phase.RETIRE));
-            });
+            String warning = "";
+            try {
+                pc.run(Phase.RETIRE, renew ? "draining and removing deploy " + cs.deployId() : "removing the failed replicas", () -> {
+                    if (renew && active) {
+                        Drainer.drain(router, old.stream().map(Replica::endpoint).filter(Objects::nonNull).toList(),
+                                DRAIN, pc.sink(Phase.RETIRE));
+                    }
+                    stillFailed.forEach(f -> sys.registry().deregister(f));
+                    new Retirer(sys).retire(service, old, pc.sink(Phase.RETIRE));
+                });
+            } catch (RuntimeException e) {
+                // Committed already: the replacements serve; what is left of the old ones goes with the next deploy.
+                warning = "; removing the old replicas failed (" + e.getMessage() + ")";
+                pc.warn(Phase.RETIRE, "removing the old replicas failed (the replacements serve as recorded): " + e.getMessage());
+            }
             if (renew) {
                 sys.store().deleteJournal(service);
             }
             record(service, id, "succeeded", color, cs, startedAt, t0, pc,
                     "replaced " + String.join(", ", stillFailed) + " with " + String.join(", ", fresh.stream().map(Replica::id).toList())
-                            + (renew ? " (renewed the whole color: " + cs.deployId() + " -> " + id + ")" : ""));
+                            + (renew ? " (renewed the whole color: " + cs.deployId() + " -> " + id + ")" : "") + warning);
             pc.result("replaced " + stillFailed.size() + " replica(s) of " + service + " " + color.label(), (System.nanoTime() - t0) / 1_000_000);
             return fresh.stream().map(Replica::id).toList();
+        }
+    }
+
+    /**
+     * After a failure before the commit: the proxy back first, then the replacements out. A renewal goes back the way
+     * a deploy does (its journal: proxy, state, then everything of its deploy id), so even a state write whose answer
+     * was lost is undone. If the proxy cannot be put back, the replacements stay running, because it may point at them.
+     */
+    private void undo(String service, Journal journal, TrafficRouter router, Optional<String> routedBefore,
+                      List<Replica> fresh, List<String> stillFailed, RuntimeException cause, PhaseClock pc) {
+        List<String> problems = new ArrayList<>();
+        if (journal != null) {
+            problems.addAll(new Restorer(sys).restore(service, journal));
+        } else {
+            try {
+                if (!router.snapshot().equals(routedBefore)) {
+                    router.restore(routedBefore);
+                }
+                new Retirer(sys).retire(service, fresh, pc.sink(Phase.ROLLBACK));
+            } catch (RuntimeException e) {
+                problems.add(router.describe() + " could not be put back or the replacements "
+                        + fresh.stream().map(Replica::id).toList() + " not removed: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new RollbackFailedException("replacing " + String.join(", ", stillFailed) + " failed (" + cause.getMessage()
+                    + ") and could not be undone:\n  - " + String.join("\n  - ", problems)
+                    + (journal != null ? "\nthe journal bluegreen/" + service + "/journal is kept" : ""), cause);
+        }
+        if (journal != null) {
+            sys.store().deleteJournal(service);
         }
     }
 
@@ -155,14 +181,15 @@ public final class ReplicaReplacement {
         }
     }
 
-    private TrafficRouter router(Versioned<ServiceState> state) {
-        return sys.routerForState().apply(state.value().router());
-    }
-
+    /** Best effort: a history that cannot be written must not turn a done replacement into a failed one. */
     private void record(String service, String id, String outcome, Color color, ColorState cs, String startedAt, long t0,
                         PhaseClock pc, String reason) {
-        sys.store().appendHistory(service, new HistoryRecord(id, "replace", outcome, service, cs.version(), color.label(),
-                null, cs.image(), cs.digest(), startedAt, pc.now(), (System.nanoTime() - t0) / 1_000_000,
-                pc.redact(reason), pc.timings()));
+        try {
+            sys.store().appendHistory(service, new HistoryRecord(id, "replace", outcome, service, cs.version(), color.label(),
+                    null, cs.image(), cs.digest(), startedAt, pc.now(), (System.nanoTime() - t0) / 1_000_000,
+                    pc.redact(reason), pc.timings()));
+        } catch (RuntimeException e) {
+            pc.warn(Phase.RETIRE, "could not write the history record: " + e.getMessage());
+        }
     }
 }

@@ -297,7 +297,6 @@ public class DeployIntegrationTest {
         }
     }
 
-    /** What Consul does when a deployer dies: its session goes, and with it the lock. */
     @Test
     public void aReplacementThatLosesItsStateWritePutsTheProxyBackAndRemovesItsReplicas() throws Exception {
         deploy("v1");
@@ -332,6 +331,7 @@ public class DeployIntegrationTest {
         assertEquals(200, viaProxy().status());
     }
 
+    /** What Consul does when a deployer dies: its session goes, and with it the lock. */
     private void killSessionOfLock() {
         String info = Stack.get(Stack.consul() + "/v1/kv/bluegreen/" + service + "/lock").body();
         String session = info.replaceAll("(?s).*\"Session\":\\s*\"([^\"]+)\".*", "$1");

@@ -15,9 +15,11 @@ import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.PhaseFailure;
 import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.ReplicaReplacement;
 import io.bluegreen.core.engine.ReplicaPlan;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.heal.HealDecision;
 import io.bluegreen.core.heal.HealOutcome;
@@ -163,16 +165,7 @@ public class SwarmIntegrationTest {
         Systems sys = Stack.shared().systemsFor(spec("v1").target());
         new Deployer(sys, e -> { }).deploy(spec("v1"));
         ColorState before = sys.store().readState(svc.name()).value().color(Color.BLUE).orElseThrow();
-        Replica victim = sys.cluster().list(svc.name()).get(0);
-        // The task's container runs on the node's engine: kill it as a crash would; Swarm does not restart it.
-        String container = manager.client().listContainersCmd()
-                .withLabelFilter(Map.of("com.docker.swarm.task.id", victim.runtimeId())).exec().get(0).getId();
-        manager.client().killContainerCmd(container).exec();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (sys.registry().instances(svc.name()).stream().noneMatch(i -> i.id().equals(victim.id())
-                && i.health() == Instance.Health.CRITICAL) && System.nanoTime() < end) {
-            Thread.sleep(200);
-        }
+        killTask(sys, sys.cluster().list(svc.name()).get(0));
 
         HealSettings now = new HealSettings(Duration.ZERO, 3, Duration.ofMinutes(10), Duration.ofSeconds(30), Optional.empty());
         HealOutcome out = new Healer(Stack.shared().systemsForService(svc.name()), now, e -> { }).heal(svc.name());
@@ -200,6 +193,75 @@ public class SwarmIntegrationTest {
         }
         assertTrue(Stack.get(svc.nginx().url()).body().contains("v1"));
         assertEquals("the renewal's journal is closed", null, Stack.kv("bluegreen/" + svc.name() + "/journal"));
+    }
+
+    /** Kills the task's container on the node's engine, as a crash would (Swarm does not restart it), until Consul sees it. */
+    private void killTask(Systems sys, Replica victim) throws InterruptedException {
+        String container = manager.client().listContainersCmd()
+                .withLabelFilter(Map.of("com.docker.swarm.task.id", victim.runtimeId())).exec().get(0).getId();
+        manager.client().killContainerCmd(container).exec();
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (sys.registry().instances(svc.name()).stream().noneMatch(i -> i.id().equals(victim.id())
+                && i.health() == Instance.Health.CRITICAL) && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Deploys v1, kills one task, then starts a renewal of blue that dies, as after kill -9, when {@code phase} starts.
+     * Returns the world just before the renewal.
+     */
+    private World renewalDyingAt(Systems sys, String phase) throws Exception {
+        new Deployer(sys, e -> { }).deploy(spec("v1"));
+        Replica victim = sys.cluster().list(svc.name()).get(0);
+        killTask(sys, victim);
+        World before = world(sys);
+        try {
+            // An Error: no clean-up code runs.
+            new ReplicaReplacement(sys, e -> {
+                if ("phase-start".equals(e.type()) && phase.equals(e.phase())) {
+                    throw new Died();
+                }
+            }).replace(svc.name(), Color.BLUE, List.of(victim.id()), Duration.ofSeconds(10));
+            fail("the renewal was to die at " + phase);
+        } catch (Died expected) {
+            // as planned
+        }
+        String journal = Stack.kv("bluegreen/" + svc.name() + "/journal");
+        assertTrue(journal, journal != null && journal.contains("\"kind\":\"replace\"")
+                && journal.contains("\"phase\":\"" + (phase.equals("gate") ? "deploy" : phase) + "\""));
+        assertEquals("the renewal's service runs beside the old one", 2, services().size());
+        return before;
+    }
+
+    private List<String> services() {
+        return manager.client().listServicesCmd().withLabelFilter(Map.of("bluegreen.service", svc.name())).exec().stream()
+                .map(s -> s.getSpec().getName()).sorted().toList();
+    }
+
+    @Test
+    public void aRenewalThatDiesBeforeItsCommitIsUndoneByTheRepair() throws Exception {
+        Systems sys = Stack.shared().systemsFor(spec("v1").target());
+        World before = renewalDyingAt(sys, "gate");
+        assertTrue(new StatusReader(sys).repair(svc.name(), e -> { }).isPresent());
+        assertEquals(before, world(sys));
+        assertEquals(null, Stack.kv("bluegreen/" + svc.name() + "/journal"));
+    }
+
+    @Test
+    public void aRenewalThatDiesWhileRetiringIsFinishedByTheRepair() throws Exception {
+        Systems sys = Stack.shared().systemsFor(spec("v1").target());
+        renewalDyingAt(sys, "retire");
+        ColorState renewed = sys.store().readState(svc.name()).value().color(Color.BLUE).orElseThrow();
+        Optional<String> repaired = new StatusReader(sys).repair(svc.name(), e -> { });
+        assertTrue(repaired.toString(), repaired.orElse("").contains("kept its result; removed the 2 replica(s) of the renewed deploy"));
+        assertEquals(List.of(svc.name() + "-blue-" + renewed.deployId()), services());
+        assertEquals(new TreeSet<>(renewed.replicaIds()), sys.registry().instances(svc.name()).stream()
+                .map(Instance::id).collect(Collectors.toCollection(TreeSet::new)));
+        assertEquals(null, Stack.kv("bluegreen/" + svc.name() + "/journal"));
+    }
+
+    private static final class Died extends Error {
     }
 
     @Test
