@@ -195,14 +195,18 @@ public class SwarmIntegrationTest {
         assertEquals("the renewal's journal is closed", null, Stack.kv("bluegreen/" + svc.name() + "/journal"));
     }
 
-    /** Kills the task's container on the node's engine, as a crash would (Swarm does not restart it), until Consul sees it. */
+    /**
+     * Kills the task's container on the node's engine, as a crash would (Swarm does not restart it), until both Consul
+     * and the swarm's task list see it dead (each on its own schedule).
+     */
     private void killTask(Systems sys, Replica victim) throws InterruptedException {
         String container = manager.client().listContainersCmd()
                 .withLabelFilter(Map.of("com.docker.swarm.task.id", victim.runtimeId())).exec().get(0).getId();
         manager.client().killContainerCmd(container).exec();
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (sys.registry().instances(svc.name()).stream().noneMatch(i -> i.id().equals(victim.id())
-                && i.health() == Instance.Health.CRITICAL) && System.nanoTime() < end) {
+        while ((sys.registry().instances(svc.name()).stream().noneMatch(i -> i.id().equals(victim.id())
+                && i.health() == Instance.Health.CRITICAL) || sys.cluster().list(svc.name()).stream()
+                .anyMatch(r -> r.id().equals(victim.id()) && r.running())) && System.nanoTime() < end) {
             Thread.sleep(200);
         }
     }

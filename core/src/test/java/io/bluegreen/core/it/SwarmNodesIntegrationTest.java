@@ -6,6 +6,7 @@ import static org.junit.Assert.fail;
 
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
+import com.github.dockerjava.api.model.SwarmNodeState;
 import com.github.dockerjava.api.model.SwarmSpec;
 import io.bluegreen.core.docker.DockerEngine;
 import io.bluegreen.core.engine.Color;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.After;
 import org.junit.AfterClass;
@@ -58,6 +60,24 @@ public class SwarmNodesIntegrationTest {
             engines.get(i).client().joinSwarmCmd().withRemoteAddrs(List.of(nodes.get(0).address() + ":2377"))
                     .withJoinToken(token).withListenAddr(nodes.get(i).address() + ":2377")
                     .withAdvertiseAddr(nodes.get(i).address()).exec();
+        }
+        // A node that joined is not at once ready for tasks; the spread below needs all three.
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (manager().client().listSwarmNodesCmd().exec().stream()
+                .filter(n -> n.getStatus().getState() == SwarmNodeState.READY).count() < nodes.size()) {
+            if (System.nanoTime() > end) {
+                fail("the swarm's nodes were not all ready within 30 s: " + manager().client().listSwarmNodesCmd().exec());
+            }
+            sleep(200);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
