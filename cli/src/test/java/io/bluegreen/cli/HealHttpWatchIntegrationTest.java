@@ -75,7 +75,9 @@ public class HealHttpWatchIntegrationTest {
                 List<String> after = before;
                 while (System.nanoTime() < end) {
                     after = blueReplicas(agent, service);
-                    if (!after.contains(victim) && after.size() == 2 && allPass(agent, service, after)) {
+                    // The state names the replacement before the server has retired the dead one and said so.
+                    if (!after.contains(victim) && after.size() == 2 && allPass(agent, service, after)
+                            && server.out().contains("healed (replace)")) {
                         break;
                     }
                     Thread.sleep(250);
