@@ -1,6 +1,7 @@
 package io.bluegreen.core.engine;
 
 import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.spec.RouterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,6 @@ import java.util.stream.Collectors;
  * and only then the old deploy drained and removed.
  */
 public final class ReplicaReplacement {
-    /** The router's drain bound is in the spec, not the state; a heal waits the spec's default. */
-    private static final Duration DRAIN = Duration.ofSeconds(30);
     private final Systems sys;
     private final DeployListener listener;
 
@@ -123,7 +122,7 @@ public final class ReplicaReplacement {
                 pc.run(Phase.RETIRE, renew ? "draining and removing deploy " + cs.deployId() : "removing the failed replicas", () -> {
                     if (renew && active) {
                         Drainer.drain(router, old.stream().map(Replica::endpoint).filter(Objects::nonNull).toList(),
-                                DRAIN, pc.sink(Phase.RETIRE));
+                                RouterSpec.DEFAULT_DRAIN, pc.sink(Phase.RETIRE));
                     }
                     stillFailed.forEach(f -> sys.registry().deregister(f));
                     new Retirer(sys).retire(service, old, pc.sink(Phase.RETIRE));

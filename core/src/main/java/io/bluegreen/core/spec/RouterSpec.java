@@ -12,6 +12,9 @@ public record RouterSpec(Type type, Optional<Nginx> nginx, Optional<Haproxy> hap
 
     public enum Type { NGINX, HAPROXY, NONE }
 
+    /** {@code drain} when the spec says none; also what a heal waits, since the state does not keep the spec's. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
     /** The tool owns {@code upstreamFile}; {@code configFile} is the whole config it checks and reloads. */
     public record Nginx(Path upstreamFile, Path configFile, String binary) {
     }

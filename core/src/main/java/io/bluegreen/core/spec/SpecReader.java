@@ -208,7 +208,7 @@ public final class SpecReader {
 
     private static RouterSpec readRouter(SpecNode r, Path base) {
         String type = r.string("type").orElse("none").toLowerCase(Locale.ROOT);
-        Duration drain = r.duration("drain", Duration.ZERO, Duration.ofMinutes(10), Duration.ofSeconds(30));
+        Duration drain = r.duration("drain", Duration.ZERO, Duration.ofMinutes(10), RouterSpec.DEFAULT_DRAIN);
         SpecNode n = r.child("nginx");
         SpecNode h = r.child("haproxy");
         Optional<RouterSpec.Nginx> nginx = Optional.empty();
