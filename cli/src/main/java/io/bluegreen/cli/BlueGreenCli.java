@@ -6,6 +6,7 @@ import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.LockUnavailableException;
 import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.RollbackFailedException;
+import io.bluegreen.core.engine.RefusedException;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.SystemUnreachableException;
 import io.bluegreen.core.spec.InvalidSpecException;
@@ -90,7 +91,7 @@ public final class BlueGreenCli {
         } else if (e instanceof DeployFailedException) {
             code = FAILED;
             label = "failed";
-        } else if (e instanceof LockUnavailableException || e instanceof StandbyRollback.RefusedException) {
+        } else if (e instanceof LockUnavailableException || e instanceof RefusedException) {
             code = FAILED;
             label = "refused";
         } else {

@@ -3,6 +3,7 @@ package io.bluegreen.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.ServiceRepair;
 import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.StatusReport;
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
         try (BlueGreen bg = cli.connect()) {
             StatusReader reader = new StatusReader(bg.systemsForService(s));
             if (repair) {
-                Optional<String> done = reader.repair(s, new EventPrinter(cli.err(), false));
+                Optional<String> done = new ServiceRepair(bg.systemsForService(s)).repair(s, new EventPrinter(cli.err(), false));
                 cli.err().println(done.orElse("nothing to repair: no interrupted operation on " + s));
             }
             StatusReport report = reader.read(s);

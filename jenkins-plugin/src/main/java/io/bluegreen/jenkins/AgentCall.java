@@ -7,6 +7,7 @@ import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.EventLines;
+import io.bluegreen.core.engine.RefusedException;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.SystemUnreachableException;
 import io.bluegreen.core.engine.Systems;
@@ -47,7 +48,7 @@ abstract class AgentCall<T> extends MasterToSlaveFileCallable<T> {
             DeployListener log = e -> listener.getLogger().println(sys.redactor().redact(EventLines.human(e)));
             try {
                 return call(workspace.toPath(), sys, log);
-            } catch (InvalidSpecException | SystemUnreachableException | StandbyRollback.RefusedException e) {
+            } catch (InvalidSpecException | SystemUnreachableException | RefusedException e) {
                 throw new AbortException(sys.redactor().redact(e.getMessage()));
             }
         }

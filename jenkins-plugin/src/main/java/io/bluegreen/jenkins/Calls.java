@@ -11,6 +11,7 @@ import io.bluegreen.core.engine.History;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.ServiceRepair;
 import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.DeploymentSpec;
@@ -139,7 +140,7 @@ final class Calls {
 
         @Override
         String call(Path workspace, Systems sys, DeployListener log) {
-            return new StatusReader(sys).repair(service, log).orElse("nothing was interrupted");
+            return new ServiceRepair(sys).repair(service, log).orElse("nothing was interrupted");
         }
     }
 }

@@ -8,30 +8,22 @@ import com.ecwid.consul.v1.health.model.Check;
 import com.ecwid.consul.v1.health.model.HealthService;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.EventSink;
 import io.bluegreen.core.engine.Instance;
-import io.bluegreen.core.engine.PhaseFailure;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ServiceRegistry;
 import io.bluegreen.core.engine.Versioned;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Replicas as Consul agent services with an HTTP check; health read with blocking queries, so the gate
- * wakes on each change instead of polling.
+ * Replicas as Consul agent services with an HTTP check; health read with blocking queries, so the engine's
+ * gate wakes on each change instead of polling.
  */
 public final class ConsulServiceRegistry implements ServiceRegistry {
-    /** After a change, wait this long before asking again, so replicas passing together cost one query. */
-    private static final long COALESCE_MILLIS = 25;
     private static final long MAX_BLOCK_SECONDS = 5;
     private final ConsulAgent agent;
 
@@ -66,6 +58,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
                 "color", replica.color().label(),
                 "version", replica.version(),
                 "deploy_id", replica.deployId(),
+                "op_id", replica.opId(),
                 "image_digest", digest == null ? "" : digest,
                 "container_id", replica.runtimeId()));
         service.put("Check", check);
@@ -136,121 +129,9 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
             }
         }
         Color color = meta.containsKey("color") ? Color.of(meta.get("color")) : null;
+        long checkIndex = hs.getChecks().stream().mapToLong(c -> c.getModifyIndex() == null ? 0 : c.getModifyIndex()).max().orElse(0);
         return new Instance(s.getId(), color, meta.get("version"), meta.get("deploy_id"),
-                new Endpoint(s.getAddress(), s.getPort()), worst, output.toString());
-    }
-
-    /**
-     * Consul 1.8 does not hold a check that starts critical to {@code SuccessBeforePassing} (measured: it
-     * passes after one success), so the gate counts itself: a replica has passed K times in a row once it
-     * has stayed passing, with no change to its check, for (K-1) intervals after Consul first said passing.
-     * Blocking queries wake us on any change; while a streak is running we look again every 200 ms.
-     */
-    @Override
-    public void awaitPassing(String service, Set<String> ids, HealthSpec health, EventSink events) {
-        long end = System.nanoTime() + health.deadline().toNanos();
-        long streakNanos = health.effectiveInterval().toNanos() * (health.passes() - 1);
-        Map<String, long[]> streaks = new HashMap<>(); // id -> {check modify index, passing since}
-        Map<String, Instance> seen = new HashMap<>();
-        long index = 0;
-        int lastCount = -1;
-        boolean first = true;
-        while (true) {
-            int passed = passedCount(streaks, streakNanos);
-            if (passed != lastCount && !first) {
-                events.progress(passed + "/" + ids.size() + " replicas passing");
-                lastCount = passed;
-            }
-            if (passed == ids.size()) {
-                return;
-            }
-            if (System.nanoTime() > end) {
-                throw new PhaseFailure("health gate: " + passed + "/" + ids.size() + " replicas passed "
-                        + health.path() + " " + health.passes() + " times in a row within "
-                        + Durations.format(health.deadline()) + "; " + describeFailing(ids, seen));
-            }
-            boolean streaksRunning = streaks.size() > passed;
-            if (!first) {
-                breathe(streaksRunning ? 200 : COALESCE_MILLIS);
-            }
-            first = false;
-            Response<List<HealthService>> r = query(service, streaksRunning ? -1 : index, end);
-            index = r.getConsulIndex() == null ? 0 : r.getConsulIndex();
-            seen.clear();
-            for (HealthService hs : r.getValue()) {
-                Instance i = toInstance(hs);
-                if (!ids.contains(i.id())) {
-                    continue;
-                }
-                seen.put(i.id(), i);
-                long modified = hs.getChecks().stream().mapToLong(c -> c.getModifyIndex() == null ? 0 : c.getModifyIndex()).max().orElse(0);
-                long[] streak = streaks.get(i.id());
-                if (!i.passing()) {
-                    streaks.remove(i.id());
-                } else if (streak == null || streak[0] != modified) {
-                    streaks.put(i.id(), new long[] {modified, System.nanoTime()});
-                }
-            }
-            streaks.keySet().retainAll(seen.keySet());
-        }
-    }
-
-    private static int passedCount(Map<String, long[]> streaks, long streakNanos) {
-        long now = System.nanoTime();
-        return (int) streaks.values().stream().filter(s -> now - s[1] >= streakNanos).count();
-    }
-
-    @Override
-    public void watchPassing(String service, Set<String> ids, Duration window) {
-        long end = System.nanoTime() + window.toNanos();
-        long index = 0;
-        do {
-            Response<List<HealthService>> r = query(service, index, end);
-            index = r.getConsulIndex() == null ? 0 : r.getConsulIndex();
-            Map<String, Instance> seen = r.getValue().stream().map(ConsulServiceRegistry::toInstance)
-                    .filter(i -> ids.contains(i.id()))
-                    .collect(Collectors.toMap(Instance::id, i -> i));
-            if (seen.size() < ids.size() || seen.values().stream().anyMatch(i -> !i.passing())) {
-                throw new PhaseFailure("verify: the new color stopped passing; " + describeFailing(ids, seen));
-            }
-            breathe(100);
-        } while (System.nanoTime() < end);
-    }
-
-    /** Why replicas are not passing; the agent's own view has the check output before the catalog does. */
-    private String describeFailing(Set<String> ids, Map<String, Instance> seen) {
-        Map<String, com.ecwid.consul.v1.agent.model.Check> agentChecks;
-        try {
-            agentChecks = agent.client().getAgentChecks().getValue();
-        } catch (RuntimeException e) {
-            agentChecks = Map.of();
-        }
-        List<String> parts = new ArrayList<>();
-        for (String id : ids.stream().sorted().toList()) {
-            Instance i = seen.get(id);
-            if (i == null) {
-                parts.add(id + " is not registered");
-            } else if (!i.passing()) {
-                com.ecwid.consul.v1.agent.model.Check own = agentChecks.get("service:" + id);
-                String output = !i.output().isEmpty() ? i.output() : own != null && own.getOutput() != null ? own.getOutput() : "";
-                parts.add(id + " is " + i.health().name().toLowerCase() + (output.isBlank() ? "" : " (" + abbreviate(output) + ")"));
-            }
-        }
-        return String.join("; ", parts);
-    }
-
-    private static String abbreviate(String s) {
-        String one = s.replaceAll("\\s+", " ");
-        return one.length() > 160 ? one.substring(0, 160) + "..." : one;
-    }
-
-    /** A blocking query returns at once when the index is 0 or moved backwards; this keeps that from spinning. */
-    private static void breathe(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PhaseFailure("interrupted while waiting for health", e);
-        }
+                meta.getOrDefault("op_id", meta.get("deploy_id")), new Endpoint(s.getAddress(), s.getPort()), worst,
+                output.toString(), checkIndex);
     }
 }

@@ -28,15 +28,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /** Replicas as labelled containers on one Docker engine, ports published on the spec's host address. */
 public final class DockerReplicaCluster implements ReplicaCluster {
-    public static final String LABEL_SERVICE = "bluegreen.service";
-    public static final String LABEL_COLOR = "bluegreen.color";
-    public static final String LABEL_VERSION = "bluegreen.version";
-    public static final String LABEL_DEPLOY_ID = "bluegreen.deploy-id";
-    public static final String LABEL_REPLICA = "bluegreen.replica";
     private static final int MAX_PARALLEL = 16;
     private static final int STOP_TIMEOUT_SECONDS = 10;
 
@@ -59,11 +53,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
 
     @Override
     public List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running) {
-        return start(plan, IntStream.rangeClosed(1, plan.count()).boxed().toList(), events, running);
-    }
-
-    /** Starts the replicas of the plan numbered {@code indexes} (another engine starts the others). */
-    public List<Replica> start(ReplicaPlan plan, List<Integer> indexes, EventSink events, Consumer<Replica> running) {
+        List<Integer> indexes = plan.indexes();
         List<Replica> started = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger up = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(indexes.size(), MAX_PARALLEL)));
@@ -93,7 +83,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
             }
             if (failure != null) {
                 remove(new ArrayList<>(started));
-                removeByName(plan);
+                removeByOperation(plan);
                 throw failure;
             }
             return out;
@@ -103,31 +93,37 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     }
 
     private Replica startOne(ReplicaPlan plan, int index) {
-        List<String> env = new ArrayList<>();
-        plan.env().forEach((k, v) -> env.add(k + "=" + v));
-        return create(plan.service(), plan.color(), plan.version(), plan.deployId(), index, plan.image(), env,
-                plan.containerPort(), shape.publishAddress() == null ? plan.hostAddress() : shape.publishAddress());
-    }
-
-    @Override
-    public Replica cloneReplica(Replica template, int index) {
-        InspectContainerResponse info = engine.client().inspectContainerCmd(template.runtimeId()).exec();
-        List<String> env = new ArrayList<>(userEnvironment(info).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
-        ExposedPort port = info.getConfig().getExposedPorts()[0];
-        Ports.Binding[] bound = info.getHostConfig().getPortBindings().getBindings().get(port);
-        String hostIp = bound == null || bound.length == 0 || bound[0].getHostIp() == null || bound[0].getHostIp().isEmpty()
-                ? "127.0.0.1" : bound[0].getHostIp();
-        // The image ID, not the tag: the replacement runs exactly the digest the color was deployed with.
-        return create(template.service(), template.color(), template.version(), template.deployId(), index,
-                info.getImageId(), env, port.getPort(), hostIp);
+        String name = plan.replicaName(index);
+        String hostAddress = shape.publishAddress() == null ? plan.hostAddress() : shape.publishAddress();
+        ExposedPort port = ExposedPort.tcp(plan.containerPort());
+        Ports bindings = new Ports();
+        bindings.bind(port, shape.hostPort() == null ? Ports.Binding.bindIp(hostAddress)
+                : Ports.Binding.bindIpAndPort(hostAddress, shape.hostPort()));
+        HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings);
+        if (shape.memoryReservation() > 0) {
+            host.withMemoryReservation(shape.memoryReservation());
+        }
+        CreateContainerResponse created = engine.client().createContainerCmd(plan.image())
+                .withName(name)
+                .withLabels(ReplicaLabels.of(plan, index))
+                .withEnv(ReplicaLabels.environment(plan, Integer.toString(index)))
+                .withExposedPorts(port)
+                .withHostConfig(host)
+                .exec();
+        engine.client().startContainerCmd(created.getId()).exec();
+        InspectContainerResponse info = engine.client().inspectContainerCmd(created.getId()).exec();
+        Ports.Binding[] bound = info.getNetworkSettings().getPorts().getBindings().get(port);
+        if (bound == null || bound.length == 0) {
+            throw new PhaseFailure("container " + name + " started without a published port " + plan.containerPort());
+        }
+        int hostPort = Integer.parseInt(bound[0].getHostPortSpec());
+        return new Replica(name, created.getId(), plan.service(), plan.color(), plan.version(), plan.deployId(),
+                plan.opId(), index, new Endpoint(reachable(hostAddress), hostPort), plan.image(), true);
     }
 
     @Override
     public Map<String, String> userEnvironment(Replica replica) {
-        return userEnvironment(engine.client().inspectContainerCmd(replica.runtimeId()).exec());
-    }
-
-    private static Map<String, String> userEnvironment(InspectContainerResponse info) {
+        InspectContainerResponse info = engine.client().inspectContainerCmd(replica.runtimeId()).exec();
         return userEnvironment(info.getConfig().getEnv() == null ? List.of() : List.of(info.getConfig().getEnv()));
     }
 
@@ -138,58 +134,17 @@ public final class DockerReplicaCluster implements ReplicaCluster {
         for (String kv : env == null ? List.<String>of() : env) {
             int eq = kv.indexOf('=');
             String k = eq < 0 ? kv : kv.substring(0, eq);
-            if (!k.startsWith("BLUEGREEN_") && !imageDefaults.contains(k)) {
+            if (!k.startsWith(ReplicaLabels.ENV_PREFIX) && !imageDefaults.contains(k)) {
                 out.put(k, eq < 0 ? "" : kv.substring(eq + 1));
             }
         }
         return out;
     }
 
-    private Replica create(String service, Color color, String version, String deployId, int index, String image,
-                           List<String> userEnv, int containerPort, String hostAddress) {
-        String name = service + "-" + color.label() + "-" + deployId + "-" + index;
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(LABEL_SERVICE, service);
-        labels.put(LABEL_COLOR, color.label());
-        labels.put(LABEL_VERSION, version);
-        labels.put(LABEL_DEPLOY_ID, deployId);
-        labels.put(LABEL_REPLICA, Integer.toString(index));
-        List<String> env = new ArrayList<>(userEnv);
-        env.add("BLUEGREEN_SERVICE=" + service);
-        env.add("BLUEGREEN_COLOR=" + color.label());
-        env.add("BLUEGREEN_VERSION=" + version);
-        env.add("BLUEGREEN_DEPLOY_ID=" + deployId);
-        env.add("BLUEGREEN_REPLICA=" + index);
-        ExposedPort port = ExposedPort.tcp(containerPort);
-        Ports bindings = new Ports();
-        bindings.bind(port, shape.hostPort() == null ? Ports.Binding.bindIp(hostAddress)
-                : Ports.Binding.bindIpAndPort(hostAddress, shape.hostPort()));
-        HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings);
-        if (shape.memoryReservation() > 0) {
-            host.withMemoryReservation(shape.memoryReservation());
-        }
-        CreateContainerResponse created = engine.client().createContainerCmd(image)
-                .withName(name)
-                .withLabels(labels)
-                .withEnv(env)
-                .withExposedPorts(port)
-                .withHostConfig(host)
-                .exec();
-        engine.client().startContainerCmd(created.getId()).exec();
-        InspectContainerResponse info = engine.client().inspectContainerCmd(created.getId()).exec();
-        Ports.Binding[] bound = info.getNetworkSettings().getPorts().getBindings().get(port);
-        if (bound == null || bound.length == 0) {
-            throw new PhaseFailure("container " + name + " started without a published port " + containerPort);
-        }
-        int hostPort = Integer.parseInt(bound[0].getHostPortSpec());
-        return new Replica(name, created.getId(), service, color, version, deployId, index,
-                new Endpoint(reachable(hostAddress), hostPort), image, true);
-    }
-
-    /** A replica created but not yet reported (its start failed half-way) is found by its name. */
-    private void removeByName(ReplicaPlan plan) {
+    /** A replica created but not yet reported (its start failed half-way) is found by the operation that made it. */
+    private void removeByOperation(ReplicaPlan plan) {
         for (Replica r : list(plan.service())) {
-            if (r.deployId().equals(plan.deployId())) {
+            if (r.opId().equals(plan.opId())) {
                 remove(List.of(r));
             }
         }
@@ -204,7 +159,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     public List<Replica> list(String service) {
         List<Container> containers = engine.client().listContainersCmd()
                 .withShowAll(true)
-                .withLabelFilter(Map.of(LABEL_SERVICE, service))
+                .withLabelFilter(Map.of(ReplicaLabels.SERVICE, service))
                 .exec();
         List<Replica> out = new ArrayList<>();
         for (Container c : containers) {
@@ -219,8 +174,9 @@ public final class DockerReplicaCluster implements ReplicaCluster {
                 }
             }
             String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
-            out.add(new Replica(name, c.getId(), service, Color.of(l.get(LABEL_COLOR)), l.get(LABEL_VERSION),
-                    l.get(LABEL_DEPLOY_ID), Integer.parseInt(l.getOrDefault(LABEL_REPLICA, "0")), endpoint, c.getImage(),
+            out.add(new Replica(name, c.getId(), service, Color.of(l.get(ReplicaLabels.COLOR)), l.get(ReplicaLabels.VERSION),
+                    l.get(ReplicaLabels.DEPLOY_ID), ReplicaLabels.opId(l), Integer.parseInt(l.getOrDefault(ReplicaLabels.REPLICA, "0")),
+                    endpoint, c.getImage(),
                     "running".equals(c.getState())));
         }
         out.sort((a, b) -> a.id().compareTo(b.id()));
@@ -250,9 +206,9 @@ public final class DockerReplicaCluster implements ReplicaCluster {
             return;
         }
         Map<String, String> labels = info.getConfig().getLabels();
-        if (labels == null || !r.service().equals(labels.get(LABEL_SERVICE))) {
+        if (labels == null || !r.service().equals(labels.get(ReplicaLabels.SERVICE))) {
             throw new PhaseFailure("refusing to remove container " + r.runtimeId() + ": it does not carry "
-                    + LABEL_SERVICE + "=" + r.service());
+                    + ReplicaLabels.SERVICE + "=" + r.service());
         }
         try {
             engine.client().stopContainerCmd(r.runtimeId()).withTimeout(STOP_TIMEOUT_SECONDS).exec();

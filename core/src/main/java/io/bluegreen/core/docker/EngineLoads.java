@@ -40,7 +40,7 @@ final class EngineLoads {
                     ports.add(p.getPublicPort());
                 }
             }
-            if (c.getLabels() != null && service.equals(c.getLabels().get(DockerReplicaCluster.LABEL_SERVICE))) {
+            if (c.getLabels() != null && service.equals(c.getLabels().get(ReplicaLabels.SERVICE))) {
                 replicas++;
             }
             reserved += reservations ? reservation(engine, c.getId()) : 0;

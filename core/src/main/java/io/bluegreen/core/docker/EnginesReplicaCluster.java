@@ -104,7 +104,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         }
         Map<String, List<Integer>> byEngine = new TreeMap<>();
         for (int i = 0; i < placed.size(); i++) {
-            byEngine.computeIfAbsent(placed.get(i), k -> new ArrayList<>()).add(i + 1);
+            byEngine.computeIfAbsent(placed.get(i), k -> new ArrayList<>()).add(plan.indexes().get(i));
         }
         events.progress(target.strategy().label() + " placement: " + byEngine.entrySet().stream()
                 .map(e -> e.getKey() + " x" + e.getValue().size()).collect(Collectors.joining(", ")));
@@ -114,7 +114,9 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Concurrently.each(byEngine.entrySet(), e -> {
             try {
-                started.addAll(members.get(e.getKey()).cluster().start(plan, e.getValue(), events,
+                ReplicaPlan part = new ReplicaPlan(plan.service(), plan.color(), plan.version(), plan.deployId(), plan.opId(),
+                        plan.image(), e.getValue(), plan.containerPort(), plan.hostAddress(), plan.env());
+                started.addAll(members.get(e.getKey()).cluster().start(part, events,
                         r -> running.accept(onEngine(r, e.getKey()))).stream().map(r -> onEngine(r, e.getKey())).toList());
             } catch (RuntimeException ex) {
                 failures.add(e.getKey() + ": " + ex.getMessage());
@@ -162,12 +164,6 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
     }
 
     @Override
-    public Replica cloneReplica(Replica template, int index) {
-        Member m = engineOf(template);
-        return onEngine(m.cluster().cloneReplica(local(template), index), m.spec().name());
-    }
-
-    @Override
     public Map<String, String> userEnvironment(Replica replica) {
         return engineOf(replica).cluster().userEnvironment(local(replica));
     }
@@ -182,16 +178,11 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
     }
 
     private static Replica onEngine(Replica r, String engine) {
-        return withRuntimeId(r, engine + "/" + r.runtimeId());
+        return r.withRuntimeId(engine + "/" + r.runtimeId());
     }
 
     private static Replica local(Replica r) {
-        return withRuntimeId(r, r.runtimeId().substring(r.runtimeId().indexOf('/') + 1));
-    }
-
-    private static Replica withRuntimeId(Replica r, String runtimeId) {
-        return new Replica(r.id(), runtimeId, r.service(), r.color(), r.version(), r.deployId(), r.index(), r.endpoint(),
-                r.image(), r.running());
+        return r.withRuntimeId(r.runtimeId().substring(r.runtimeId().indexOf('/') + 1));
     }
 
     @Override

@@ -163,7 +163,7 @@ public final class Registrator implements Closeable {
     /** Registers {@code c} when it is ours or Registrator-labelled, in scope and not registered yet: its ID, else empty. */
     private Optional<String> register(DockerEngine engine, Container c) {
         Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
-        String ours = labels.get(DockerReplicaCluster.LABEL_SERVICE);
+        String ours = labels.get(ReplicaLabels.SERVICE);
         if (ours != null) {
             return inScope(ours) ? registerOurs(engine, ours, c) : Optional.empty();
         }

@@ -93,18 +93,8 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         String name = serviceName(plan.service(), plan.color(), plan.deployId());
         checkCapacity(plan, events);
         ImageCopier.ensure(deploying, manager, "swarm manager", plan.image(), events);
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(DockerReplicaCluster.LABEL_SERVICE, plan.service());
-        labels.put(DockerReplicaCluster.LABEL_COLOR, plan.color().label());
-        labels.put(DockerReplicaCluster.LABEL_VERSION, plan.version());
-        labels.put(DockerReplicaCluster.LABEL_DEPLOY_ID, plan.deployId());
-        List<String> env = new ArrayList<>();
-        plan.env().forEach((k, v) -> env.add(k + "=" + v));
-        env.add("BLUEGREEN_SERVICE=" + plan.service());
-        env.add("BLUEGREEN_COLOR=" + plan.color().label());
-        env.add("BLUEGREEN_VERSION=" + plan.version());
-        env.add("BLUEGREEN_DEPLOY_ID=" + plan.deployId());
-        env.add("BLUEGREEN_REPLICA={{.Task.Slot}}");
+        Map<String, String> labels = ReplicaLabels.of(plan, null);
+        List<String> env = ReplicaLabels.environment(plan, "{{.Task.Slot}}");
         PortConfig port = new PortConfig().withProtocol(PortConfigProtocol.TCP).withTargetPort(plan.containerPort())
                 .withPublishMode(PortConfig.PublishMode.host);
         if (target.hostPort() != null) {
@@ -237,9 +227,9 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
                 break;
             }
         }
-        return new Replica(service.getSpec().getName() + "-" + slot, task.path("ID").asText(), l.get(DockerReplicaCluster.LABEL_SERVICE),
-                Color.of(l.get(DockerReplicaCluster.LABEL_COLOR)), l.get(DockerReplicaCluster.LABEL_VERSION),
-                l.get(DockerReplicaCluster.LABEL_DEPLOY_ID), slot, endpoint,
+        return new Replica(service.getSpec().getName() + "-" + slot, task.path("ID").asText(), l.get(ReplicaLabels.SERVICE),
+                Color.of(l.get(ReplicaLabels.COLOR)), l.get(ReplicaLabels.VERSION),
+                l.get(ReplicaLabels.DEPLOY_ID), ReplicaLabels.opId(l), slot, endpoint,
                 service.getSpec().getTaskTemplate().getContainerSpec().getImage(),
                 "running".equals(task.path("Status").path("State").asText()));
     }
@@ -253,7 +243,7 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
     @Override
     public List<Replica> list(String service) {
         List<Service> services = manager.client().listServicesCmd()
-                .withLabelFilter(Map.of(DockerReplicaCluster.LABEL_SERVICE, service)).exec();
+                .withLabelFilter(Map.of(ReplicaLabels.SERVICE, service)).exec();
         Map<String, Service> byId = new LinkedHashMap<>();
         services.forEach(s -> byId.put(s.getId(), s));
         List<Replica> out = new ArrayList<>();
@@ -290,9 +280,9 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
             return;
         }
         Map<String, String> labels = s.getSpec().getLabels();
-        if (labels == null || !service.equals(labels.get(DockerReplicaCluster.LABEL_SERVICE))) {
+        if (labels == null || !service.equals(labels.get(ReplicaLabels.SERVICE))) {
             throw new PhaseFailure("refusing to remove Swarm service " + name + ": it does not carry "
-                    + DockerReplicaCluster.LABEL_SERVICE + "=" + service);
+                    + ReplicaLabels.SERVICE + "=" + service);
         }
         try {
             manager.client().removeServiceCmd(s.getId()).exec();
@@ -303,14 +293,8 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
 
     /** A task cannot be started on its own beside its service's: a heal renews the color as a new service. */
     @Override
-    public boolean startsSingleReplicas() {
+    public boolean startsPartOfADeploy() {
         return false;
-    }
-
-    @Override
-    public Replica cloneReplica(Replica template, int index) {
-        throw new PhaseFailure("replacing replica " + template.id() + " on its own is not possible for target type swarm"
-                + " (a Swarm service's tasks are not started one by one)");
     }
 
     @Override

@@ -16,6 +16,7 @@ final class PhaseClock {
     private final String service;
     private final String operationId;
     private final List<HistoryRecord.PhaseTiming> timings = new ArrayList<>();
+    private volatile Phase current;
 
     PhaseClock(DeployListener listener, Redactor redactor, Clock clock, String service, String operationId) {
         this.listener = listener;
@@ -26,6 +27,7 @@ final class PhaseClock {
     }
 
     <T> T run(Phase phase, String startMessage, Supplier<T> body) {
+        current = phase;
         emit("phase-start", phase, startMessage, null);
         long t0 = System.nanoTime();
         try {
@@ -67,6 +69,19 @@ final class PhaseClock {
 
     List<HistoryRecord.PhaseTiming> timings() {
         return List.copyOf(timings);
+    }
+
+    /** The phase that ran last (or runs now); null before the first. */
+    Phase current() {
+        return current;
+    }
+
+    String operationId() {
+        return operationId;
+    }
+
+    String service() {
+        return service;
     }
 
     String now() {

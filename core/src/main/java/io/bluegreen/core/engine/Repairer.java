@@ -4,16 +4,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finishes what a dead deployer left: an operation that had not committed is rolled back to the state
- * its journal recorded; one that had (it was retiring) is only closed. Runs under the service lock.
+ * Finishes what a dead runner left, whatever its kind: an operation that had not committed is undone to the state
+ * its journal recorded; one that had (it was retiring) is finished: what the committed state no longer names is
+ * retired. Runs under the service lock, first thing after it is taken.
  */
 final class Repairer {
     private final Systems sys;
-    private final Restorer restorer;
 
     Repairer(Systems sys) {
         this.sys = sys;
-        this.restorer = new Restorer(sys);
     }
 
     /** Returns what was repaired, or empty when nothing was interrupted. */
@@ -23,17 +22,18 @@ final class Repairer {
             return Optional.empty();
         }
         Journal j = found.get();
-        String started = sys.clock().instant().toString();
+        String started = pc.now();
         long t0 = System.nanoTime();
-        String what = j.kind() + " " + j.deployId() + " was interrupted in phase " + j.phase();
-        String outcome;
+        String what = j.kind() + " " + j.opId() + " was interrupted in phase " + j.phase();
         String detail = pc.run(Phase.REPAIR, what + "; repairing", () -> {
             if (Phase.RETIRE.label().equals(j.phase())) {
-                String renewed = "replace".equals(j.kind()) ? retireRenewed(service, j, pc) : "";
+                ServiceState now = sys.store().readState(service).value();
+                new Retirer(sys).retireUnlisted(service, sys.routerForState().apply(now.router()), now.drainTimeout(),
+                        pc.sink(Phase.REPAIR));
                 sys.store().deleteJournal(service);
-                return what + " after it had committed; kept its result" + renewed;
+                return what + " after it had committed; finished it (retired what the state no longer names)";
             }
-            List<String> problems = restorer.restore(service, j);
+            List<String> problems = new Restorer(sys).restore(service, j);
             if (!problems.isEmpty()) {
                 throw new RollbackFailedException("repair of " + what + " is incomplete, a human must look:\n  - "
                         + String.join("\n  - ", problems) + "\nthe journal bluegreen/" + service + "/journal is kept", null);
@@ -41,21 +41,13 @@ final class Repairer {
             sys.store().deleteJournal(service);
             return what + "; restored traffic, state and replicas as they were before it";
         });
-        outcome = "repaired";
-        sys.store().appendHistory(service, new HistoryRecord(DeployIds.next(sys.clock()), "repair", outcome, service,
-                j.version(), j.target(), null, null, null, started, sys.clock().instant().toString(),
-                (System.nanoTime() - t0) / 1_000_000, pc.redact(detail), pc.timings()));
-        return Optional.of(detail);
-    }
-
-    /** A heal's renewal that died while retiring: the deploy it renewed is no longer in the state; remove it. */
-    private String retireRenewed(String service, Journal j, PhaseClock pc) {
-        String renewed = j.previous().color(Color.of(j.target())).map(ColorState::deployId).orElse(null);
-        if (renewed == null || renewed.equals(j.deployId())) {
-            return "";
+        try {
+            sys.store().appendHistory(service, new HistoryRecord(DeployIds.next(sys.clock()), OperationKind.REPAIR.label(),
+                    "repaired", service, j.version(), j.target(), null, null, null, started, pc.now(),
+                    (System.nanoTime() - t0) / 1_000_000, pc.redact(detail), pc.timings()));
+        } catch (RuntimeException e) {
+            pc.warn(Phase.REPAIR, "could not write the history record: " + e.getMessage());
         }
-        List<Replica> left = sys.cluster().list(service).stream().filter(r -> renewed.equals(r.deployId())).toList();
-        new Retirer(sys).retire(service, left, pc.sink(Phase.REPAIR));
-        return "; removed the " + left.size() + " replica(s) of the renewed deploy " + renewed;
+        return Optional.of(detail);
     }
 }

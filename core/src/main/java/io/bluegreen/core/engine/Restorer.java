@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Puts a service back where a journal found it: traffic first, then the KV state, then removes what the
- * journalled operation started. Each step observes before acting, so running it twice (a rollback, then
- * a repair after a crash in that rollback) converges instead of doing things twice.
+ * The one undo: puts a service back where a journal found it: traffic first, then the KV state, then removes
+ * what the journalled operation started (everything carrying its operation ID). Each step observes before
+ * acting, so running it twice (an undo, then a repair after a crash in that undo) converges.
  */
 final class Restorer {
     private final Systems sys;
@@ -28,7 +28,7 @@ final class Restorer {
             }
         } catch (RuntimeException e) {
             problems.add("traffic: " + router.describe() + " could not be put back (" + e.getMessage()
-                    + "); it may still point at the " + j.target() + " color of operation " + j.deployId());
+                    + "); it may still point at the " + j.target() + " color of operation " + j.opId());
         }
         try {
             Versioned<ServiceState> current = sys.store().readState(service);
@@ -41,19 +41,19 @@ final class Restorer {
         }
         try {
             for (Instance i : sys.registry().instances(service)) {
-                if (j.deployId().equals(i.deployId())) {
+                if (j.opId().equals(i.opId())) {
                     sys.registry().deregister(i.id());
                 }
             }
         } catch (RuntimeException e) {
-            problems.add("consul: replicas of " + j.deployId() + " may still be registered (" + e.getMessage() + ")");
+            problems.add("consul: replicas of " + j.opId() + " may still be registered (" + e.getMessage() + ")");
         }
         try {
             List<Replica> started = sys.cluster().list(service).stream()
-                    .filter(r -> j.deployId().equals(r.deployId())).toList();
+                    .filter(r -> j.opId().equals(r.opId())).toList();
             sys.cluster().remove(started);
         } catch (RuntimeException e) {
-            problems.add("containers: replicas of " + j.deployId() + " may still run (" + e.getMessage() + ")");
+            problems.add("containers: replicas of " + j.opId() + " may still run (" + e.getMessage() + ")");
         }
         return problems;
     }

@@ -1,6 +1,9 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.proxy.TrafficRouter;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** Takes replicas out of service for good: deregistered from Consul first, so nothing routes to a stopping one. */
 final class Retirer {
@@ -20,5 +23,23 @@ final class Retirer {
         sys.cluster().remove(replicas);
         events.progress("retired " + replicas.size() + " replica(s): "
                 + String.join(", ", replicas.stream().map(Replica::id).toList()));
+    }
+
+    /**
+     * After a commit (or finishing one a dead runner had committed): every replica and registration of the service
+     * that the state in KV no longer names goes, the routed ones drained first. Reading the state here, not trusting
+     * the caller's, makes a second run find nothing left to do.
+     */
+    void retireUnlisted(String service, TrafficRouter router, Duration drain, EventSink events) {
+        Set<String> named = sys.store().readState(service).value().replicaIds();
+        List<Replica> stale = sys.cluster().list(service).stream().filter(r -> !named.contains(r.id())).toList();
+        Drainer.drain(router, stale.stream().filter(Replica::running).map(Replica::endpoint)
+                .filter(java.util.Objects::nonNull).toList(), drain, events);
+        retire(service, stale, events);
+        for (Instance i : sys.registry().instances(service)) {
+            if (!named.contains(i.id())) {
+                sys.registry().deregister(i.id());
+            }
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.bluegreen.core.engine;
 import io.bluegreen.core.spec.HealthSpec;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /** The service registry and health monitor (Consul catalog and agent checks). */
 public interface ServiceRegistry {
@@ -21,13 +20,4 @@ public interface ServiceRegistry {
      * (the index of an earlier answer; 0 for "now") saw, or after {@code maxWait} with the same index.
      */
     Versioned<List<Instance>> awaitChange(String service, long lastIndex, Duration maxWait);
-
-    /**
-     * Blocks until every one of {@code ids} has passed its check {@code health.passes} times in a row;
-     * {@link PhaseFailure} naming the laggards and why at {@code health.deadline}.
-     */
-    void awaitPassing(String service, Set<String> ids, HealthSpec health, EventSink events);
-
-    /** Watches {@code ids} for {@code window}; {@link PhaseFailure} as soon as one stops passing. */
-    void watchPassing(String service, Set<String> ids, Duration window);
 }

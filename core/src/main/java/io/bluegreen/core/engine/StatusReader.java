@@ -49,19 +49,8 @@ public final class StatusReader {
         List<String> strays = containers.stream().filter(r -> !known.contains(r.id()))
                 .map(r -> r.id() + (r.running() ? " (running)" : " (stopped)")).toList();
         String interrupted = sys.store().readJournal(service)
-                .map(j -> j.kind() + " " + j.deployId() + " stopped in phase " + j.phase()).orElse(null);
+                .map(j -> j.kind() + " " + j.opId() + " stopped in phase " + j.phase()).orElse(null);
         String router = state.router() == null ? null : sys.routerForState().apply(state.router()).describe();
         return new StatusReport(service, state.active(), router, colors, interrupted, strays);
-    }
-
-    /** {@code status --repair}: takes the lock and repairs an interrupted operation, if any. */
-    public Optional<String> repair(String service, DeployListener listener) {
-        String id = DeployIds.next(sys.clock());
-        PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, id);
-        try (ServiceLock.Lease lease = pc.run(Phase.LOCK, "locking bluegreen/" + service + "/lock",
-                () -> sys.lock().acquire(service, Deployer.holder("repair", id), java.time.Duration.ofSeconds(60),
-                        pc.sink(Phase.LOCK)))) {
-            return new Repairer(sys).repairIfInterrupted(service, pc);
-        }
     }
 }

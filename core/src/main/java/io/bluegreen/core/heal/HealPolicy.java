@@ -3,12 +3,11 @@ package io.bluegreen.core.heal;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.ColorState;
 import io.bluegreen.core.engine.Instance;
+import io.bluegreen.core.engine.Observed;
 import io.bluegreen.core.engine.ServiceState;
+import io.bluegreen.core.engine.Versioned;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Decides the corrective action from what Consul says now (never from a watch payload alone). Pure: the
@@ -19,17 +18,25 @@ public final class HealPolicy {
     }
 
     public static HealDecision decide(ServiceState state, List<Instance> instances) {
+        return decide(new Observed(state.service(), new Versioned<>(state, 0), List.of(), instances, Optional.empty(), true));
+    }
+
+    /**
+     * From one observation: a replica has failed when Consul no longer has it, calls it critical, or its container or
+     * task is no longer running (seen before Consul's next check).
+     */
+    public static HealDecision decide(Observed o) {
+        ServiceState state = o.state();
         Optional<Color> activeColor = state.activeColor();
         if (activeColor.isEmpty()) {
             return new HealDecision(HealDecision.Action.NONE, null, List.of(), "nothing is deployed");
         }
         Color active = activeColor.get();
-        Map<String, Instance> byId = instances.stream().collect(Collectors.toMap(Instance::id, Function.identity(), (a, b) -> a));
-        List<String> activeFailed = failed(state.color(active), byId);
+        List<String> activeFailed = failed(state.color(active), o);
         int activeCount = state.color(active).map(c -> c.replicaIds().size()).orElse(0);
         Color standby = active.other();
         Optional<ColorState> standbyState = state.color(standby);
-        List<String> standbyFailed = failed(standbyState, byId);
+        List<String> standbyFailed = failed(standbyState, o);
 
         if (activeFailed.isEmpty()) {
             if (standbyState.isPresent() && !standbyFailed.isEmpty()) {
@@ -53,11 +60,22 @@ public final class HealPolicy {
                 "every " + active.label() + " replica failed and there is no healthy standby");
     }
 
-    /** Replicas the state says should run that are missing from Consul or critical there (warning still serves). */
-    private static List<String> failed(Optional<ColorState> color, Map<String, Instance> byId) {
-        return color.map(c -> c.replicaIds().stream().filter(id -> {
-            Instance i = byId.get(id);
-            return i == null || i.health() == Instance.Health.CRITICAL;
-        }).sorted().toList()).orElse(List.of());
+    /** Replicas the state says should run that have failed (warning still serves). */
+    private static List<String> failed(Optional<ColorState> color, Observed o) {
+        return color.map(c -> c.replicaIds().stream().filter(o::failed).sorted().toList()).orElse(List.of());
+    }
+
+    /**
+     * How urgent a decision is, for preemption: a running heal is interrupted only by a strictly more urgent one.
+     * Traffic first: a dead active color beside a passing standby (fail back: 4) outranks a redeploy of a dead active
+     * color (3), which outranks replacing some active replicas (2), which outranks repairing the standby (1).
+     */
+    public static int urgency(HealDecision d, ServiceState state) {
+        return switch (d.action()) {
+            case NONE -> 0;
+            case REPLACE -> state.activeColor().map(a -> a == d.color()).orElse(false) ? 2 : 1;
+            case REDEPLOY -> 3;
+            case FAIL_BACK -> 4;
+        };
     }
 }

@@ -1,10 +1,13 @@
 package io.bluegreen.core.heal;
 
 import io.bluegreen.core.engine.Instance;
+import io.bluegreen.core.engine.Observed;
+import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.Versioned;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +18,9 @@ import java.util.function.Consumer;
  * One per service in the heal server: runs heals one at a time, off the caller's thread; a trigger that
  * arrives while a heal runs is queued once, and every further one coalesces into it. It also reconciles
  * on its own, with a blocking query on the service's health, because Consul's HTTP watch handler never
- * retries a POST it lost.
+ * retries a POST it lost; and it keeps observing while a heal runs: when the situation turns more urgent
+ * than what the heal acts on (every active replica dead beside a passing standby, during a replacement), it
+ * interrupts that heal, which undoes what it started, and the urgent one runs next, without a grace period.
  */
 public final class HealWorker implements AutoCloseable {
     /** How long one blocking query on the service's health may wait before it is asked again. */
@@ -28,6 +33,8 @@ public final class HealWorker implements AutoCloseable {
     private final ExecutorService heals;
     private final Thread reconciler;
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final AtomicBoolean urgentNext = new AtomicBoolean();
+    private volatile Healer.Run running;
     private volatile boolean stopped;
 
     public enum Trigger { QUEUED, COALESCED, STOPPED }
@@ -51,30 +58,54 @@ public final class HealWorker implements AutoCloseable {
 
     /** Asks for a heal; returns at once. */
     public Trigger trigger(String why) {
+        return trigger(why, false);
+    }
+
+    private Trigger trigger(String why, boolean urgent) {
         if (stopped) {
             return Trigger.STOPPED;
+        }
+        if (urgent) {
+            urgentNext.set(true);
         }
         if (!queued.compareAndSet(false, true)) {
             return Trigger.COALESCED;
         }
         heals.execute(() -> {
             queued.set(false);
-            runHeal(why);
+            runHeal(why, urgentNext.getAndSet(false));
         });
         return Trigger.QUEUED;
     }
 
-    private void runHeal(String why) {
+    private void runHeal(String why, boolean urgent) {
         if (stopped) {
             return;
         }
+        Healer.Run run = new Healer.Run(urgent);
+        running = run;
         try {
-            HealOutcome o = healer.heal(service);
-            log.accept("heal " + service + " (" + why + "): " + o.outcome() + " ("
-                    + o.action().name().toLowerCase().replace('_', '-') + ") in " + o.durationMs() + " ms: " + o.reason());
+            HealOutcome o = healer.heal(service, run);
+            log.accept("heal " + service + " (" + why + "): " + o.outcome() + " (" + o.action().label() + ") in "
+                    + o.durationMs() + " ms: " + o.reason());
         } catch (RuntimeException e) {
             log.accept("heal " + service + " (" + why + "): failed: " + e.getMessage());
+        } finally {
+            running = null;
         }
+    }
+
+    /** Interrupts the running heal when {@code d} is more urgent than what it acts on; true when it did. */
+    private boolean preempt(HealDecision d, ServiceState state) {
+        Healer.Run r = running;
+        int urgency = HealPolicy.urgency(d, state);
+        if (r == null || r.urgency() == 0 || urgency <= r.urgency()) {
+            return false;
+        }
+        r.cancel(d.reason());
+        log.accept("reconcile " + service + ": " + d.reason() + " -> interrupting the running heal (less urgent), then "
+                + d.action().label() + " at once: " + trigger("preempt", true).name().toLowerCase());
+        return true;
     }
 
     /** Each change of the service's health that the policy would act on triggers a heal; errors back off, logged once. */
@@ -91,8 +122,10 @@ public final class HealWorker implements AutoCloseable {
                 }
                 failures = 0;
                 if (changed) {
-                    HealDecision d = HealPolicy.decide(sys.store().readState(service).value(), health.value());
-                    if (d.action() != HealDecision.Action.NONE) {
+                    ServiceState state = sys.store().readState(service).value();
+                    HealDecision d = HealPolicy.decide(new Observed(service, new Versioned<>(state, 0),
+                            sys.cluster().list(service), health.value(), Optional.empty(), true));
+                    if (d.action() != HealDecision.Action.NONE && !preempt(d, state)) {
                         log.accept("reconcile " + service + ": " + d.reason() + " -> heal " + trigger("reconcile").name().toLowerCase());
                     }
                 }

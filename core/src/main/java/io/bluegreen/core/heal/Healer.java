@@ -1,31 +1,27 @@
 package io.bluegreen.core.heal;
 
-import io.bluegreen.core.engine.Color;
-import io.bluegreen.core.engine.ColorState;
+import io.bluegreen.core.engine.Cancellation;
+import io.bluegreen.core.engine.DeployEvent;
 import io.bluegreen.core.engine.DeployIds;
 import io.bluegreen.core.engine.DeployListener;
-import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.HistoryRecord;
-import io.bluegreen.core.engine.Recipe;
+import io.bluegreen.core.engine.OperationKind;
+import io.bluegreen.core.engine.Redeployment;
 import io.bluegreen.core.engine.ReplicaReplacement;
+import io.bluegreen.core.engine.RouterState;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
-import io.bluegreen.core.spec.DeploymentSpec;
-import io.bluegreen.core.spec.Durations;
-import io.bluegreen.core.spec.SpecReader;
-import java.nio.file.Path;
+import io.bluegreen.core.engine.TransitionRunner;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The corrective action. Reads health from Consul (never trusts a watch payload), waits out the grace
- * period, applies the rate limit, then replaces, fails back or redeploys through the same engine
- * operations a person would run, each under the service lock. A heal that cannot help is recorded
- * once and not retried for the same incident.
+ * The corrective action. Observes the service (never trusts a watch payload), waits out the grace period, applies
+ * the rate limit, then replaces, fails back or redeploys through the same transition runner a person's operations
+ * take, each under the service lock. A heal that cannot help is recorded once and not retried for the same
+ * incident. A heal in progress can be interrupted ({@link Run#cancel}) for a more urgent one.
  */
 public final class Healer {
     private static final String INCIDENT_NOTE = "heal-incident";
@@ -39,13 +35,40 @@ public final class Healer {
         this.listener = listener;
     }
 
+    /**
+     * One heal as the heal loop sees it: what it acts on (null until it acts) and the means to interrupt it. An
+     * urgent run (started by preemption: the situation was already seen) skips the grace period.
+     */
+    public static final class Run {
+        private final Cancellation cancel = new Cancellation();
+        private final boolean urgent;
+        private volatile int urgency;
+
+        public Run(boolean urgent) {
+            this.urgent = urgent;
+        }
+
+        /** How urgent what it acts on now is ({@link HealPolicy#urgency}); 0 while it has not acted. */
+        public int urgency() {
+            return urgency;
+        }
+
+        public void cancel(String why) {
+            cancel.cancel(why);
+        }
+    }
+
     public HealOutcome heal(String service) {
+        return heal(service, new Run(false));
+    }
+
+    public HealOutcome heal(String service, Run run) {
         long t0 = System.nanoTime();
         HealDecision decision = observe(service);
         if (decision.action() == HealDecision.Action.NONE) {
             return outcome(decision, "none", decision.reason(), t0);
         }
-        if (!settings.grace().isZero()) {
+        if (!settings.grace().isZero() && !run.urgent) {
             say(service, "seen: " + decision.reason() + "; looking again in " + settings.grace().toMillis() + " ms");
             sleep(settings.grace().toMillis());
             HealDecision again = observe(service);
@@ -61,7 +84,7 @@ public final class Healer {
             return outcome(decision, "skipped", "already handled this incident (" + incident.trim() + ")", t0);
         }
         List<HistoryRecord> recent = sys.store().history(service, 200).stream()
-                .filter(h -> h.kind().equals("heal") && !h.outcome().equals("skipped"))
+                .filter(h -> h.kind().equals("heal") && !h.outcome().equals("skipped") && !h.outcome().equals("preempted"))
                 .filter(h -> Instant.parse(h.startedAt()).isAfter(Instant.now().minus(settings.window())))
                 .toList();
         if (recent.size() >= settings.maxHeals()) {
@@ -71,76 +94,53 @@ public final class Healer {
             record(service, decision, "skipped", why, t0);
             return outcome(decision, "skipped", why, t0);
         }
-        sys.store().writeNote(service, INCIDENT_NOTE, incident + "|" + Instant.now());
-        HealOutcome result = act(service, decision, t0);
+        HealOutcome result = act(service, decision, run, t0);
+        // Noted once it ended, so a heal killed while acting is retried after a restart; an interrupted one was overtaken.
+        if (!result.outcome().equals("preempted")) {
+            sys.store().writeNote(service, INCIDENT_NOTE, incident + "|" + Instant.now());
+        }
         record(service, decision, result.outcome(), result.reason(), t0);
         return result;
     }
 
-    private HealOutcome act(String service, HealDecision decision, long t0) {
-        say(service, "acting: " + decision.action().name().toLowerCase().replace('_', '-') + " because " + decision.reason());
+    private HealOutcome act(String service, HealDecision decision, Run run, long t0) {
+        say(service, "acting: " + decision.action().label() + " because " + decision.reason());
         try {
             if (settings.handOff().isPresent()) {
                 String where = settings.handOff().get().handOff(service, decision);
                 return outcome(decision, "handed-off", decision.reason() + "; " + where, t0);
             }
+            ServiceState state = sys.store().readState(service).value();
+            run.urgency = HealPolicy.urgency(decision, state);
             switch (decision.action()) {
                 case REPLACE -> new ReplicaReplacement(sys, listener)
-                        .replace(service, decision.color(), decision.failed(), settings.lockWait());
+                        .replace(service, decision.color(), decision.failed(), settings.lockWait(), run.cancel);
                 case FAIL_BACK -> {
-                    new StandbyRollback(sys, listener).rollback(service);
-                    // Traffic is safe on the standby; now make the failed color a warm standby again.
+                    new StandbyRollback(sys, listener).rollback(service, OperationKind.FAIL_BACK, settings.lockWait(), run.cancel);
+                    // Traffic is safe on the standby; now make the failed color a warm standby again (least urgent).
+                    run.urgency = 1;
                     try {
-                        new ReplicaReplacement(sys, listener).replace(service, decision.color(), decision.failed(), settings.lockWait());
+                        new ReplicaReplacement(sys, listener).replace(service, decision.color(), decision.failed(),
+                                settings.lockWait(), run.cancel);
                     } catch (RuntimeException e) {
                         return outcome(decision, "healed", decision.reason() + "; failed back, but repairing "
                                 + decision.color().label() + " failed: " + e.getMessage(), t0);
                     }
                 }
-                case REDEPLOY -> redeploy(service);
+                case REDEPLOY -> new Redeployment(sys, listener).redeploy(service, settings.lockWait(), run.cancel);
                 default -> throw new IllegalStateException("no action for " + decision.action());
             }
             return outcome(decision, "healed", decision.reason(), t0);
         } catch (RuntimeException e) {
-            return outcome(decision, "failed", decision.reason() + "; the heal could not help: " + e.getMessage(), t0);
+            boolean preempted = e instanceof Cancellation.PreemptedException || e.getCause() instanceof Cancellation.PreemptedException;
+            return outcome(decision, preempted ? "preempted" : "failed", decision.reason() + "; "
+                    + (preempted ? "" : "the heal could not help: ") + e.getMessage(), t0);
         }
     }
 
-    /** The active version again, through the normal gated path, with the recipe and router kept in the state. */
-    private void redeploy(String service) {
-        ServiceState state = sys.store().readState(service).value();
-        Color active = state.activeColor().orElseThrow();
-        ColorState cs = state.color(active).orElseThrow();
-        Recipe r = Optional.ofNullable(cs.recipe()).orElseThrow(() ->
-                new IllegalStateException("the state has no recipe (deployed by an older version); redeploy by hand"));
-        Map<String, String> env = sys.cluster().list(service).stream()
-                .filter(x -> cs.deployId().equals(x.deployId())).findFirst()
-                .map(x -> sys.cluster().userEnvironment(x)).orElse(Map.of());
-        String[] repoTag = splitTag(cs.image());
-        Map<String, Object> tree = new LinkedHashMap<>();
-        tree.put("service", service);
-        tree.put("image", repoTag[0]);
-        tree.put("tag", repoTag[1]);
-        tree.put("replicas", cs.replicas());
-        tree.put("containerPort", r.containerPort());
-        tree.put("hostAddress", r.hostAddress());
-        tree.put("env", new LinkedHashMap<>(env));
-        // A recipe from before the spec refused sub-second intervals says what Consul really ran: at least 1s.
-        tree.put("health", Map.of("path", r.healthPath(), "interval", Durations.format(
-                r.health().effectiveInterval()), "timeout", r.healthTimeout(),
-                "passes", r.healthPasses(), "deadline", r.healthDeadline()));
-        tree.put("verify", Map.of("window", r.verifyWindow()));
-        if (state.standbyKeep() != null) {
-            tree.put("standby", Map.of("keep", state.standbyKeep()));
-        }
-        tree.put("lock", Map.of("wait", Durations.format(settings.lockWait())));
-        DeploymentSpec spec = SpecReader.fromTree(tree, Path.of("/"), Map.of())
-                .withTarget(state.runsOn());
-        new Deployer(sys, listener).deploy(spec, sys.routerForState().apply(state.router()));
-    }
-
+    /** The state, the replicas' run state and Consul's health; no router is read (the policy does not need it). */
     private HealDecision observe(String service) {
-        return HealPolicy.decide(sys.store().readState(service).value(), sys.registry().instances(service));
+        return HealPolicy.decide(new TransitionRunner(sys).observe(service, RouterState.NONE));
     }
 
     private boolean expired(String note) {
@@ -157,21 +157,16 @@ public final class Healer {
         sys.store().appendHistory(service, new HistoryRecord(DeployIds.next(sys.clock()), "heal", outcome, service, null,
                 d.color() == null ? null : d.color().label(), null, null, null,
                 Instant.now().minusNanos(System.nanoTime() - t0).toString(), now, (System.nanoTime() - t0) / 1_000_000,
-                sys.redactor().redact(d.action().name().toLowerCase().replace('_', '-') + ": " + reason), List.of()));
+                sys.redactor().redact(d.action().label() + ": " + reason), List.of()));
     }
 
     private void say(String service, String message) {
-        listener.on(new io.bluegreen.core.engine.DeployEvent(Instant.now().toString(), "progress", service, null, "heal",
+        listener.on(new DeployEvent(Instant.now().toString(), "progress", service, null, "heal",
                 sys.redactor().redact(message), null));
     }
 
     private static HealOutcome outcome(HealDecision d, String outcome, String reason, long t0) {
         return new HealOutcome(d.action(), outcome, reason, (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    private static String[] splitTag(String imageRef) {
-        int colon = imageRef.lastIndexOf(':');
-        return new String[] {imageRef.substring(0, colon), imageRef.substring(colon + 1)};
     }
 
     private static void sleep(long ms) {

@@ -25,11 +25,11 @@ public class HealPolicyTest {
         if (green != null) {
             s = s.with(Color.GREEN, green, "t");
         }
-        return s.withActive(active, null, "10m", "t");
+        return s.withActive(active, null, java.time.Duration.ofMinutes(10), java.time.Duration.ofSeconds(30), "t");
     }
 
     private static Instance inst(String id, Instance.Health h) {
-        return new Instance(id, id.startsWith("b") ? Color.BLUE : Color.GREEN, "v1", "d1", new Endpoint("127.0.0.1", 1), h, "");
+        return new Instance(id, id.startsWith("b") ? Color.BLUE : Color.GREEN, "v1", "d1", "d1", new Endpoint("127.0.0.1", 1), h, "", 0);
     }
 
     private static List<Instance> all(Instance.Health h, String... ids) {

@@ -18,7 +18,9 @@ import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.LockUnavailableException;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaReplacement;
+import io.bluegreen.core.engine.RefusedException;
 import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.ServiceRepair;
 import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.DeploymentSpec;
@@ -33,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.Before;
@@ -161,6 +164,33 @@ public class DeployIntegrationTest {
         assertTrue(last.reason(), last.reason().contains("health gate"));
     }
 
+    /** A replica whose container exits during the gate can never pass: the gate says so at once, not at its deadline. */
+    @Test
+    public void aGateWhoseReplicaExitsFailsAtOnceNotAtTheDeadline() throws Exception {
+        deploy("v1");
+        World before = world();
+        AtomicReference<String> killed = new AtomicReference<>();
+        AtomicLong killedAt = new AtomicLong();
+        DeployListener killer = e -> {
+            if ("gate".equals(e.phase()) && "phase-start".equals(e.type()) && killed.get() == null) {
+                Replica fresh = sys.cluster().list(service).stream().filter(r -> r.color() == Color.GREEN).findFirst().orElseThrow();
+                killed.set(fresh.id());
+                killedAt.set(System.nanoTime());
+                Stack.docker("kill", fresh.runtimeId());
+            }
+        };
+        try {
+            deploy(spec("v2"), killer);
+            fail("a replica that exited cannot pass the gate");
+        } catch (DeployFailedException e) {
+            long ms = (System.nanoTime() - killedAt.get()) / 1_000_000;
+            assertTrue(e.getMessage(), e.getMessage().contains(killed.get() + " exited") && e.getMessage().contains("cannot pass"));
+            assertTrue("failed " + ms + " ms after the kill; the gate's deadline is 12 s", ms < 4000);
+        }
+        assertEquals(before, world());
+        assertTrue(viaProxy().body().contains("v1"));
+    }
+
     @Test
     public void rollbackFlipsBackToTheWarmStandbyWithoutStartingAnything() throws Exception {
         deploy("v1");
@@ -188,7 +218,7 @@ public class DeployIntegrationTest {
         try {
             new StandbyRollback(sys, events::add).rollback(service);
             fail("nothing to roll back to");
-        } catch (StandbyRollback.RefusedException e) {
+        } catch (RefusedException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("no warm standby"));
         }
         assertEquals(before, world());
@@ -283,14 +313,14 @@ public class DeployIntegrationTest {
             String journal = Stack.kv("bluegreen/" + service + "/journal");
             assertTrue(journal, journal.contains("\"phase\":\"flip\""));
 
-            Optional<String> repaired = new StatusReader(sys).repair(service, events::add);
+            Optional<String> repaired = new ServiceRepair(sys).repair(service, events::add);
             assertTrue(repaired.isPresent());
             assertTrue(repaired.get(), repaired.get().contains(deployId.get()));
             assertTrue(viaProxy().body().contains("v1"));
             assertEquals(before, world());
             assertNull(Stack.kv("bluegreen/" + service + "/journal"));
             assertEquals("repair", sys.store().history(service, 1).get(0).kind());
-            assertTrue("nothing left to repair", new StatusReader(sys).repair(service, events::add).isEmpty());
+            assertTrue("nothing left to repair", new ServiceRepair(sys).repair(service, events::add).isEmpty());
         } finally {
             dying.interrupt();
             dying.join(10_000);
@@ -301,8 +331,7 @@ public class DeployIntegrationTest {
     public void aReplacementThatLosesItsStateWritePutsTheProxyBackAndRemovesItsReplicas() throws Exception {
         deploy("v1");
         Replica victim = sys.cluster().list(service).get(0);
-        Process kill = new ProcessBuilder("docker", "kill", victim.runtimeId()).redirectErrorStream(true).start();
-        assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0);
+        Stack.docker("kill", victim.runtimeId());
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (sys.registry().instances(service).stream().noneMatch(i -> i.id().equals(victim.id())
                 && i.health() == Instance.Health.CRITICAL) && System.nanoTime() < end) {
@@ -322,8 +351,8 @@ public class DeployIntegrationTest {
             new ReplicaReplacement(sys, rival).replace(service, Color.BLUE, List.of(victim.id()), Duration.ofSeconds(10));
             fail("the state changed under the replacement");
         } catch (DeployFailedException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("state changed during the replacement")
-                    && e.getMessage().contains("removed the replacements, nothing else changed"));
+            assertTrue(e.getMessage(), e.getMessage().contains("state changed during the replace")
+                    && e.getMessage().contains("undone, traffic stays on blue"));
         }
         assertTrue(touched.get());
         assertEquals("containers, registrations and proxy as before; the state as the rival wrote it",

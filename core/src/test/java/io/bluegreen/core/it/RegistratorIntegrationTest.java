@@ -49,7 +49,7 @@ public class RegistratorIntegrationTest {
     private void imageOnEngine(String name) throws Exception {
         TargetSpec target = Specs.spec(tmp.getRoot().toPath(), name, "v1", null, "0s",
                 ExtraEngines.target(List.of(engine), null)).target();
-        Stack.shared().systemsFor(target).cluster().start(new ReplicaPlan(name, Color.BLUE, "v1", "d1", IMAGE, 1, 8080,
+        Stack.shared().systemsFor(target).cluster().start(ReplicaPlan.whole(name, Color.BLUE, "v1", "d1", IMAGE, 1, 8080,
                 "127.0.0.1", Map.of()), m -> { });
     }
 

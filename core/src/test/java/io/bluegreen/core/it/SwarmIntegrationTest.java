@@ -19,6 +19,7 @@ import io.bluegreen.core.engine.ReplicaReplacement;
 import io.bluegreen.core.engine.ReplicaPlan;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.ServiceRepair;
 import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.heal.HealDecision;
@@ -233,8 +234,8 @@ public class SwarmIntegrationTest {
             // as planned
         }
         String journal = Stack.kv("bluegreen/" + svc.name() + "/journal");
-        assertTrue(journal, journal != null && journal.contains("\"kind\":\"replace\"")
-                && journal.contains("\"phase\":\"" + (phase.equals("gate") ? "deploy" : phase) + "\""));
+        assertTrue(journal, journal != null && journal.contains("\"kind\":\"renew\"")
+                && journal.contains("\"phase\":\"" + phase + "\""));
         assertEquals("the renewal's service runs beside the old one", 2, services().size());
         return before;
     }
@@ -248,7 +249,7 @@ public class SwarmIntegrationTest {
     public void aRenewalThatDiesBeforeItsCommitIsUndoneByTheRepair() throws Exception {
         Systems sys = Stack.shared().systemsFor(spec("v1").target());
         World before = renewalDyingAt(sys, "gate");
-        assertTrue(new StatusReader(sys).repair(svc.name(), e -> { }).isPresent());
+        assertTrue(new ServiceRepair(sys).repair(svc.name(), e -> { }).isPresent());
         assertEquals(before, world(sys));
         assertEquals(null, Stack.kv("bluegreen/" + svc.name() + "/journal"));
     }
@@ -258,8 +259,8 @@ public class SwarmIntegrationTest {
         Systems sys = Stack.shared().systemsFor(spec("v1").target());
         renewalDyingAt(sys, "retire");
         ColorState renewed = sys.store().readState(svc.name()).value().color(Color.BLUE).orElseThrow();
-        Optional<String> repaired = new StatusReader(sys).repair(svc.name(), e -> { });
-        assertTrue(repaired.toString(), repaired.orElse("").contains("kept its result; removed the 2 replica(s) of the renewed deploy"));
+        Optional<String> repaired = new ServiceRepair(sys).repair(svc.name(), e -> { });
+        assertTrue(repaired.toString(), repaired.orElse("").contains("after it had committed; finished it (retired what the state no longer names)"));
         assertEquals(List.of(svc.name() + "-blue-" + renewed.deployId()), services());
         assertEquals(new TreeSet<>(renewed.replicaIds()), sys.registry().instances(svc.name()).stream()
                 .map(Instance::id).collect(Collectors.toCollection(TreeSet::new)));
@@ -280,7 +281,7 @@ public class SwarmIntegrationTest {
     private void assertRefused(String target, String expected) throws Exception {
         DeploymentSpec v1 = Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", null, "0s", target);
         Systems sys = Stack.shared().systemsFor(v1.target());
-        ReplicaPlan plan = new ReplicaPlan(svc.name(), Color.BLUE, "v1", "d1", IMAGE, 2, 8080, "127.0.0.1", Map.of());
+        ReplicaPlan plan = ReplicaPlan.whole(svc.name(), Color.BLUE, "v1", "d1", IMAGE, 2, 8080, "127.0.0.1", Map.of());
         List<String> events = new java.util.ArrayList<>();
         try {
             sys.cluster().start(plan, events::add);

@@ -1,0 +1,25 @@
+package io.bluegreen.core.engine;
+
+import java.util.Locale;
+
+/** What a transition does; its label names it in the journal, the history and the log. */
+public enum OperationKind {
+    /** A new version in the idle color, then the flip. */
+    DEPLOY,
+    /** The flip back to the warm standby, asked for by a person. */
+    ROLLBACK,
+    /** The same flip, started by a heal because every active replica failed. */
+    FAIL_BACK,
+    /** New replicas beside the passing ones of a color, in place of the failed ones. */
+    REPLACE,
+    /** The whole color started again as a new deploy of the same version (clusters that cannot start one replica). */
+    RENEW,
+    /** The active version deployed again from its recorded recipe, gated: a heal with no healthy standby. */
+    REDEPLOY,
+    /** Putting back, or finishing, what an interrupted operation left. */
+    REPAIR;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,287 @@
+package io.bluegreen.core.engine;
+
+import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.proxy.UrlProbe;
+import io.bluegreen.core.spec.Durations;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one path every operation takes: lock → repair → observe → plan → journal → start and register → gate →
+ * route and check-and-set commit → verify → retire → history. Each acting step is journalled in KV before it acts;
+ * any failure before retire (or a cancellation for a more urgent operation) goes to the one undo, {@link Restorer},
+ * which removes exactly what carries this operation's ID.
+ */
+public final class TransitionRunner {
+    private final Systems sys;
+
+    public TransitionRunner(Systems sys) {
+        this.sys = sys;
+    }
+
+    /** Makes the transition once the lock is held and the service observed; empty: nothing to do. */
+    @FunctionalInterface
+    interface PlanStep {
+        Optional<Transition> plan(Observed observed, PhaseClock pc);
+    }
+
+    /** What to run: {@code router} is where to look for the routed snapshot when the state names none yet (a first deploy). */
+    record Request(OperationKind kind, String service, String version, String image, Duration lockWait,
+                   RouterState router, Cancellation cancel, PlanStep plan) {
+    }
+
+    /** What a finished transition did; {@code transition} is empty when the plan found nothing to do. */
+    record Outcome(Optional<Transition> transition, List<Replica> started, FlipFigures flip, List<String> warnings,
+                   long durationMs, String reason) {
+
+        DeployResult result(PhaseClock pc) {
+            Transition t = transition.orElseThrow();
+            return new DeployResult(t.service(), t.opId(), t.color().label(), t.previous() == null ? null : t.previous().label(),
+                    t.version(), t.image(), t.digest(), durationMs, pc.timings(), warnings, flip);
+        }
+    }
+
+    Outcome run(PhaseClock pc, Request q) {
+        long t0 = System.nanoTime();
+        String startedAt = pc.now();
+        try (ServiceLock.Lease lease = pc.run(Phase.LOCK, "locking bluegreen/" + q.service() + "/lock",
+                () -> sys.lock().acquire(q.service(), holder(q.kind(), pc.operationId()), q.lockWait(), pc.sink(Phase.LOCK)))) {
+            new Repairer(sys).repairIfInterrupted(q.service(), pc);
+            Observed observed;
+            Optional<Transition> planned;
+            try {
+                observed = pc.run(Phase.RESOLVE, "reading bluegreen/" + q.service() + "/state, its replicas and their health",
+                        () -> observe(q.service(), q.router()));
+                planned = q.plan().plan(observed, pc);
+            } catch (RuntimeException e) {
+                if (!(e instanceof RefusedException)) {
+                    record(pc, q.kind(), null, q.version(), q.image(), "failed", "nothing was changed: " + e.getMessage(),
+                            startedAt, t0, null);
+                }
+                throw e instanceof SystemUnreachableException || e instanceof RefusedException ? e
+                        : new DeployFailedException(pc.current(), e.getMessage() + " (nothing was changed)", e);
+            }
+            if (planned.isEmpty()) {
+                return new Outcome(Optional.empty(), List.of(), null, List.of(), ms(t0), "nothing to do");
+            }
+            pc.sink(Phase.RESOLVE).progress(planned.get().why());
+            return new Execution(pc, observed, planned.get(), q.cancel(), startedAt, t0).run();
+        }
+    }
+
+    /** One read of everything a planner decides on. */
+    public Observed observe(String service, RouterState routerHint) {
+        Versioned<ServiceState> state = sys.store().readState(service);
+        RouterState rs = routerHint != null ? routerHint : state.value().router();
+        List<Replica> replicas = sys.cluster().list(service);
+        List<Instance> instances = sys.registry().instances(service);
+        Optional<String> routed = rs == null ? Optional.empty() : sys.routerForState().apply(rs).snapshot();
+        return new Observed(service, state, replicas, instances, routed, sys.cluster().startsPartOfADeploy());
+    }
+
+    static String holder(OperationKind kind, String id) {
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        return kind.label() + " " + id + " by pid " + ManagementFactory.getRuntimeMXBean().getPid() + " on " + host
+                + " since " + Instant.now();
+    }
+
+    /** The acting part of one transition, under the lock; its fields are what the undo needs. */
+    private final class Execution {
+        private final PhaseClock pc;
+        private final Observed observed;
+        private final Transition t;
+        private final Cancellation cancel;
+        private final String startedAt;
+        private final long t0;
+        private final TrafficRouter router;
+        private final List<Replica> started = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private Journal journal;
+        private FlipFigures flip;
+
+        Execution(PhaseClock pc, Observed observed, Transition t, Cancellation cancel, String startedAt, long t0) {
+            this.pc = pc;
+            this.observed = observed;
+            this.t = t;
+            this.cancel = cancel;
+            this.startedAt = startedAt;
+            this.t0 = t0;
+            this.router = sys.routerForState().apply(t.router());
+        }
+
+        Outcome run() {
+            Phase first = t.start().isPresent() ? Phase.DEPLOY : Phase.FLIP;
+            journal = new Journal(t.opId(), t.kind().label(), first.label(), t.color().label(), t.version(), observed.state(),
+                    t.router(), router.snapshot().orElse(null), startedAt);
+            try {
+                startAndGate();
+                routeAndCommit();
+                verify();
+            } catch (RuntimeException e) {
+                throw undo(e);
+            }
+            retire();
+            sys.store().deleteJournal(t.service());
+            long ms = ms(t0);
+            String done = t.why() + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings));
+            record(pc, t.kind(), t, "succeeded", done, startedAt, t0, flip);
+            pc.result(summary(ms), ms);
+            return new Outcome(Optional.of(t), List.copyOf(started), flip, List.copyOf(warnings), ms, done);
+        }
+
+        private String summary(long ms) {
+            return switch (t.kind()) {
+                case DEPLOY, REDEPLOY -> (t.kind() == OperationKind.REDEPLOY ? "redeployed " : "deployed ") + t.service()
+                        + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms";
+                case ROLLBACK, FAIL_BACK -> "rolled back " + t.service() + " to " + t.color().label() + " (" + t.version()
+                        + ") in " + ms + " ms";
+                default -> "replaced " + (t.start().map(ReplicaPlan::count).orElse(0)) + " replica(s) of " + t.service()
+                        + " " + t.color().label() + " in " + ms + " ms";
+            };
+        }
+
+        /** DEPLOY (+ register each replica the moment it runs, so Consul's first check overlaps the other starts) → GATE. */
+        private void startAndGate() {
+            if (t.start().isEmpty()) {
+                return;
+            }
+            ReplicaPlan plan = t.start().get();
+            cancel.check();
+            journal(Phase.DEPLOY);
+            pc.run(Phase.DEPLOY, "starting " + plan.count() + " replica(s) of " + plan.image() + " in " + t.color().label()
+                    + ", registering each in Consul as soon as it runs", () -> started.addAll(sys.cluster().start(plan,
+                    pc.sink(Phase.DEPLOY), r -> sys.registry().register(r, t.digest(), t.gate()))));
+            journal(Phase.GATE);
+            pc.run(Phase.GATE, "waiting for " + started.size() + " replica(s) to pass " + t.gate().path() + " "
+                    + t.gate().passes() + " times in a row (deadline " + Durations.format(t.gate().deadline()) + ")",
+                    () -> new HealthGate(sys).await(t.service(), started, t.gate(), pc.sink(Phase.GATE), cancel));
+        }
+
+        /** FLIP: the router first, then the state with check-and-set against what was observed. */
+        private void routeAndCommit() {
+            cancel.check();
+            journal(Phase.FLIP);
+            pc.run(Phase.FLIP, t.route() ? "switching " + router.describe() + " to " + t.color().label()
+                    : "recording the new replicas of " + t.color().label(), () -> {
+                if (t.route()) {
+                    List<Endpoint> endpoints = new ArrayList<>(t.keptEndpoints());
+                    started.forEach(r -> endpoints.add(r.endpoint()));
+                    flip = FlipMeter.measure(t.verify().url(), () -> router.route(t.service(), endpoints,
+                            t.service() + " " + t.color().label() + " " + t.version() + " " + t.kind().label() + " " + t.opId()));
+                    pc.sink(Phase.FLIP).progress("traffic now on " + t.color().label() + " (" + flip.summary()
+                            + "); recording the new state");
+                    Optional<Integer> max = t.verify().maxFlipFailures();
+                    if (max.isPresent() && flip.failed() != null && flip.failed() > max.get()) {
+                        throw new PhaseFailure("the flip failed " + flip.failed() + " requests, more than verify.maxFlipFailures ("
+                                + max.get() + ")");
+                    }
+                }
+                // Check-and-set against the index observed before anything started: any write since loses us the commit.
+                ServiceState next = t.commit().apply(observed.state(), t.color(), t.router(), t.kept(), started,
+                        sys.clock().instant());
+                if (!sys.store().writeState(t.service(), next, observed.versionedState().index())) {
+                    throw new PhaseFailure("bluegreen/" + t.service() + "/state changed during the " + t.kind().label()
+                            + " (check-and-set failed)");
+                }
+            });
+        }
+
+        /** VERIFY: the new replicas stay passing, and requests through the proxy succeed, for the window. */
+        private void verify() {
+            if (t.verify().window().isZero()) {
+                return; // the user asked for no verify window: the gate's verdict stands
+            }
+            journal(Phase.VERIFY);
+            pc.run(Phase.VERIFY, "watching " + t.color().label() + " for " + Durations.format(t.verify().window()), () -> {
+                Set<String> ids = started.isEmpty() ? t.kept().stream().map(Transition.Kept::id).collect(Collectors.toSet())
+                        : started.stream().map(Replica::id).collect(Collectors.toSet());
+                Optional<UrlProbe> probe = t.verify().url().map(u -> UrlProbe.start(u, t.verify().window()));
+                try {
+                    new HealthGate(sys).watch(t.service(), ids, t.verify().window(), cancel);
+                } finally {
+                    probe.ifPresent(UrlProbe::stop);
+                }
+                if (probe.isPresent() && probe.get().failed() > 0) {
+                    throw new PhaseFailure("verify: " + probe.get().failed() + " of " + probe.get().sent() + " requests to "
+                            + t.verify().url().get() + " failed (first: " + probe.get().firstError() + ")");
+                }
+            });
+        }
+
+        /** After the commit: what the new state no longer names is drained and removed; a failure here only warns. */
+        private void retire() {
+            journal(Phase.RETIRE);
+            if (!t.retire()) {
+                return;
+            }
+            try {
+                pc.run(Phase.RETIRE, t.commit().activate() && t.commit().keep().isZero() ? "retiring the old colors now"
+                        : t.commit().activate() && t.previous() != null ? "keeping " + t.previous().label() + " warm for "
+                                + Durations.format(t.commit().keep()) + "; retiring what the state no longer names"
+                                : "retiring what the state no longer names",
+                        () -> new Retirer(sys).retireUnlisted(t.service(), router, t.drain(), pc.sink(Phase.RETIRE)));
+            } catch (RuntimeException e) {
+                warnings.add("retiring old replicas failed (traffic is on " + t.color().label() + " as committed): "
+                        + e.getMessage());
+                pc.warn(Phase.RETIRE, warnings.get(warnings.size() - 1));
+            }
+        }
+
+        private RuntimeException undo(RuntimeException cause) {
+            Phase failed = Phase.valueOf(journal.phase().toUpperCase(Locale.ROOT));
+            String reason = failed.label() + " failed: " + cause.getMessage();
+            List<String> problems = pc.run(Phase.ROLLBACK, "undoing the " + t.kind().label() + " after the failed "
+                    + failed.label() + " (traffic, state, then what it started)",
+                    () -> new Restorer(sys).restore(t.service(), journal));
+            if (!problems.isEmpty()) {
+                String where = t.kind().label() + " " + t.opId() + " could not be undone, a human must look:\n  - "
+                        + String.join("\n  - ", problems) + "\nthe journal bluegreen/" + t.service()
+                        + "/journal is kept; `bluegreen status -s " + t.service() + " --repair` retries";
+                record(pc, t.kind(), t, "rollback-failed", reason + "; " + String.join("; ", problems), startedAt, t0, flip);
+                return new RollbackFailedException(pc.redact(where), cause);
+            }
+            sys.store().deleteJournal(t.service());
+            boolean preempted = cause instanceof Cancellation.PreemptedException;
+            boolean release = t.kind() == OperationKind.DEPLOY || t.kind() == OperationKind.REDEPLOY;
+            record(pc, t.kind(), t, preempted ? "preempted" : release ? "rolled-back" : "failed", reason, startedAt, t0, flip);
+            Color active = observed.state().activeColor().orElse(null);
+            String traffic = active == null ? "no color was active before; none is now" : "traffic stays on " + active.label();
+            return new DeployFailedException(failed, pc.redact(reason + "; " + (release ? "rolled back" : "undone") + ", "
+                    + traffic), cause);
+        }
+
+        private void journal(Phase phase) {
+            journal = journal.at(phase);
+            sys.store().writeJournal(t.service(), journal);
+        }
+    }
+
+    /** The one history record builder; best effort: a history that cannot be written must not fail a done operation. */
+    private void record(PhaseClock pc, OperationKind kind, Transition t, String outcome, String reason, String startedAt,
+                        long t0, FlipFigures flip) {
+        record(pc, kind, t, t.version(), t.image(), outcome, reason, startedAt, t0, flip);
+    }
+
+    private void record(PhaseClock pc, OperationKind kind, Transition t, String version, String image, String outcome,
+                        String reason, String startedAt, long t0, FlipFigures flip) {
+        try {
+            sys.store().appendHistory(pc.service(), new HistoryRecord(pc.operationId(), kind.label(), outcome, pc.service(),
+                    version, t == null ? null : t.color().label(),
+                    t == null || t.previous() == null ? null : t.previous().label(), image,
+                    t == null ? null : t.digest(), startedAt, pc.now(), ms(t0), pc.redact(reason), pc.timings(), flip));
+        } catch (RuntimeException e) {
+            pc.warn(Phase.RETIRE, "could not write the history record: " + e.getMessage());
+        }
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
