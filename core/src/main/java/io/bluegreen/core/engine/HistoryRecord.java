@@ -13,12 +13,79 @@ public record HistoryRecord(String id, String kind, String outcome, String servi
                             String previousColor, String image, String digest, String startedAt, String endedAt,
                             long durationMs, String reason, List<PhaseTiming> phases, FlipFigures flip) {
 
-    /** A record without flip figures. */
-    public HistoryRecord(String id, String kind, String outcome, String service, String version, String color,
-                         String previousColor, String image, String digest, String startedAt, String endedAt,
-                         long durationMs, String reason, List<PhaseTiming> phases) {
-        this(id, kind, outcome, service, version, color, previousColor, image, digest, startedAt, endedAt, durationMs,
-                reason, phases, null);
+    /** The one way records are made: {@code of(...)} names the operation, the setters say what it acted on. */
+    public static Builder of(String id, String kind, String service) {
+        return new Builder(id, kind, service);
+    }
+
+    public static final class Builder {
+        private final String id;
+        private final String kind;
+        private final String service;
+        private String outcome;
+        private String version;
+        private String color;
+        private String previousColor;
+        private String image;
+        private String digest;
+        private String startedAt;
+        private long startNanos = System.nanoTime();
+        private String reason;
+        private List<PhaseTiming> phases = List.of();
+        private FlipFigures flip;
+
+        private Builder(String id, String kind, String service) {
+            this.id = id;
+            this.kind = kind;
+            this.service = service;
+        }
+
+        public Builder outcome(String o) {
+            outcome = o;
+            return this;
+        }
+
+        /** What it released or acted on: version, image and digest. */
+        public Builder release(String v, String i, String d) {
+            version = v;
+            image = i;
+            digest = d;
+            return this;
+        }
+
+        public Builder colors(String to, String from) {
+            color = to;
+            previousColor = from;
+            return this;
+        }
+
+        /** When it started, as an instant and as {@code System.nanoTime()} for its duration. */
+        public Builder started(String at, long nanos) {
+            startedAt = at;
+            startNanos = nanos;
+            return this;
+        }
+
+        /** Already redacted. */
+        public Builder reason(String r) {
+            reason = r;
+            return this;
+        }
+
+        public Builder phases(List<PhaseTiming> p) {
+            phases = List.copyOf(p);
+            return this;
+        }
+
+        public Builder flip(FlipFigures f) {
+            flip = f;
+            return this;
+        }
+
+        public HistoryRecord build(String endedAt) {
+            return new HistoryRecord(id, kind, outcome, service, version, color, previousColor, image, digest, startedAt,
+                    endedAt, (System.nanoTime() - startNanos) / 1_000_000, reason, phases, flip);
+        }
     }
 
     public record PhaseTiming(String phase, long ms, String outcome) {

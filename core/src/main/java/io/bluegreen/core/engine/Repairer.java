@@ -42,9 +42,9 @@ final class Repairer {
             return what + "; restored traffic, state and replicas as they were before it";
         });
         try {
-            sys.store().appendHistory(service, new HistoryRecord(DeployIds.next(sys.clock()), OperationKind.REPAIR.label(),
-                    "repaired", service, j.version(), j.target(), null, null, null, started, pc.now(),
-                    (System.nanoTime() - t0) / 1_000_000, pc.redact(detail), pc.timings()));
+            sys.store().appendHistory(service, HistoryRecord.of(DeployIds.next(sys.clock()), OperationKind.REPAIR.label(), service)
+                    .outcome(Outcome.REPAIRED.label()).release(j.version(), null, null).colors(j.target(), null)
+                    .started(started, t0).reason(pc.redact(detail)).phases(pc.timings()).build(pc.now()));
         } catch (RuntimeException e) {
             pc.warn(Phase.REPAIR, "could not write the history record: " + e.getMessage());
         }

@@ -38,7 +38,7 @@ public final class TransitionRunner {
     }
 
     /** What a finished transition did; {@code transition} is empty when the plan found nothing to do. */
-    record Outcome(Optional<Transition> transition, List<Replica> started, FlipFigures flip, List<String> warnings,
+    record Finished(Optional<Transition> transition, List<Replica> started, FlipFigures flip, List<String> warnings,
                    long durationMs, String reason) {
 
         DeployResult result(PhaseClock pc) {
@@ -48,7 +48,7 @@ public final class TransitionRunner {
         }
     }
 
-    Outcome run(PhaseClock pc, Request q) {
+    Finished run(PhaseClock pc, Request q) {
         long t0 = System.nanoTime();
         String startedAt = pc.now();
         try (ServiceLock.Lease lease = pc.run(Phase.LOCK, "locking bluegreen/" + q.service() + "/lock",
@@ -62,14 +62,14 @@ public final class TransitionRunner {
                 planned = q.plan().plan(observed, pc);
             } catch (RuntimeException e) {
                 if (!(e instanceof RefusedException)) {
-                    record(pc, q.kind(), null, q.version(), q.image(), "failed", "nothing was changed: " + e.getMessage(),
+                    record(pc, q.kind(), null, q.version(), q.image(), Outcome.FAILED, "nothing was changed: " + e.getMessage(),
                             startedAt, t0, null);
                 }
                 throw e instanceof SystemUnreachableException || e instanceof RefusedException ? e
                         : new DeployFailedException(pc.current(), e.getMessage() + " (nothing was changed)", e);
             }
             if (planned.isEmpty()) {
-                return new Outcome(Optional.empty(), List.of(), null, List.of(), ms(t0), "nothing to do");
+                return new Finished(Optional.empty(), List.of(), null, List.of(), ms(t0), "nothing to do");
             }
             pc.sink(Phase.RESOLVE).progress(planned.get().why());
             return new Execution(pc, observed, planned.get(), q.cancel(), startedAt, t0).run();
@@ -116,7 +116,7 @@ public final class TransitionRunner {
             this.router = sys.routerForState().apply(t.router());
         }
 
-        Outcome run() {
+        Finished run() {
             Phase first = t.start().isPresent() ? Phase.DEPLOY : Phase.FLIP;
             journal = new Journal(t.opId(), t.kind().label(), first.label(), t.color().label(), t.version(), observed.state(),
                     t.router(), router.snapshot().orElse(null), startedAt);
@@ -131,9 +131,9 @@ public final class TransitionRunner {
             sys.store().deleteJournal(t.service());
             long ms = ms(t0);
             String done = t.why() + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings));
-            record(pc, t.kind(), t, "succeeded", done, startedAt, t0, flip);
+            record(pc, t.kind(), t, Outcome.SUCCEEDED, done, startedAt, t0, flip);
             pc.result(summary(ms), ms);
-            return new Outcome(Optional.of(t), List.copyOf(started), flip, List.copyOf(warnings), ms, done);
+            return new Finished(Optional.of(t), List.copyOf(started), flip, List.copyOf(warnings), ms, done);
         }
 
         private String summary(long ms) {
@@ -244,13 +244,13 @@ public final class TransitionRunner {
                 String where = t.kind().label() + " " + t.opId() + " could not be undone, a human must look:\n  - "
                         + String.join("\n  - ", problems) + "\nthe journal bluegreen/" + t.service()
                         + "/journal is kept; `bluegreen status -s " + t.service() + " --repair` retries";
-                record(pc, t.kind(), t, "rollback-failed", reason + "; " + String.join("; ", problems), startedAt, t0, flip);
+                record(pc, t.kind(), t, Outcome.ROLLBACK_FAILED, reason + "; " + String.join("; ", problems), startedAt, t0, flip);
                 return new RollbackFailedException(pc.redact(where), cause);
             }
             sys.store().deleteJournal(t.service());
             boolean preempted = cause instanceof Cancellation.PreemptedException;
             boolean release = t.kind() == OperationKind.DEPLOY || t.kind() == OperationKind.REDEPLOY;
-            record(pc, t.kind(), t, preempted ? "preempted" : release ? "rolled-back" : "failed", reason, startedAt, t0, flip);
+            record(pc, t.kind(), t, preempted ? Outcome.PREEMPTED : release ? Outcome.ROLLED_BACK : Outcome.FAILED, reason, startedAt, t0, flip);
             Color active = observed.state().activeColor().orElse(null);
             String traffic = active == null ? "no color was active before; none is now" : "traffic stays on " + active.label();
             return new DeployFailedException(failed, pc.redact(reason + "; " + (release ? "rolled back" : "undone") + ", "
@@ -264,18 +264,18 @@ public final class TransitionRunner {
     }
 
     /** The one history record builder; best effort: a history that cannot be written must not fail a done operation. */
-    private void record(PhaseClock pc, OperationKind kind, Transition t, String outcome, String reason, String startedAt,
+    private void record(PhaseClock pc, OperationKind kind, Transition t, Outcome outcome, String reason, String startedAt,
                         long t0, FlipFigures flip) {
         record(pc, kind, t, t.version(), t.image(), outcome, reason, startedAt, t0, flip);
     }
 
-    private void record(PhaseClock pc, OperationKind kind, Transition t, String version, String image, String outcome,
+    private void record(PhaseClock pc, OperationKind kind, Transition t, String version, String image, Outcome outcome,
                         String reason, String startedAt, long t0, FlipFigures flip) {
         try {
-            sys.store().appendHistory(pc.service(), new HistoryRecord(pc.operationId(), kind.label(), outcome, pc.service(),
-                    version, t == null ? null : t.color().label(),
-                    t == null || t.previous() == null ? null : t.previous().label(), image,
-                    t == null ? null : t.digest(), startedAt, pc.now(), ms(t0), pc.redact(reason), pc.timings(), flip));
+            sys.store().appendHistory(pc.service(), HistoryRecord.of(pc.operationId(), kind.label(), pc.service())
+                    .outcome(outcome.label()).release(version, image, t == null ? null : t.digest())
+                    .colors(t == null ? null : t.color().label(), t == null || t.previous() == null ? null : t.previous().label())
+                    .started(startedAt, t0).reason(pc.redact(reason)).phases(pc.timings()).flip(flip).build(pc.now()));
         } catch (RuntimeException e) {
             pc.warn(Phase.RETIRE, "could not write the history record: " + e.getMessage());
         }

@@ -66,14 +66,14 @@ public final class Healer {
         long t0 = System.nanoTime();
         HealDecision decision = observe(service);
         if (decision.action() == HealDecision.Action.NONE) {
-            return outcome(decision, "none", decision.reason(), t0);
+            return outcome(decision, HealOutcome.Result.NONE, decision.reason(), t0);
         }
         if (!settings.grace().isZero() && !run.urgent) {
             say(service, "seen: " + decision.reason() + "; looking again in " + settings.grace().toMillis() + " ms");
             sleep(settings.grace().toMillis());
             HealDecision again = observe(service);
             if (again.action() == HealDecision.Action.NONE) {
-                return outcome(again, "none", "recovered within the grace period: " + again.reason(), t0);
+                return outcome(again, HealOutcome.Result.NONE, "recovered within the grace period: " + again.reason(), t0);
             }
             decision = again;
         }
@@ -81,25 +81,26 @@ public final class Healer {
                 + String.join(",", decision.failed());
         Optional<String> lastIncident = sys.store().readNote(service, INCIDENT_NOTE);
         if (lastIncident.map(l -> l.startsWith(incident + "|") && !expired(l)).orElse(false)) {
-            return outcome(decision, "skipped", "already handled this incident (" + incident.trim() + ")", t0);
+            return outcome(decision, HealOutcome.Result.SKIPPED, "already handled this incident (" + incident.trim() + ")", t0);
         }
         List<HistoryRecord> recent = sys.store().history(service, 200).stream()
-                .filter(h -> h.kind().equals("heal") && !h.outcome().equals("skipped") && !h.outcome().equals("preempted"))
+                .filter(h -> h.kind().equals("heal") && !h.outcome().equals(HealOutcome.Result.SKIPPED.label())
+                        && !h.outcome().equals(HealOutcome.Result.PREEMPTED.label()))
                 .filter(h -> Instant.parse(h.startedAt()).isAfter(Instant.now().minus(settings.window())))
                 .toList();
         if (recent.size() >= settings.maxHeals()) {
             String why = recent.size() + " heals of " + service + " in the last " + settings.window().toMinutes()
                     + " min (the limit is " + settings.maxHeals() + "); not acting on: " + decision.reason();
             sys.store().writeNote(service, INCIDENT_NOTE, incident + "|" + Instant.now());
-            record(service, decision, "skipped", why, t0);
-            return outcome(decision, "skipped", why, t0);
+            record(service, decision, HealOutcome.Result.SKIPPED, why, t0);
+            return outcome(decision, HealOutcome.Result.SKIPPED, why, t0);
         }
         HealOutcome result = act(service, decision, run, t0);
         // Noted once it ended, so a heal killed while acting is retried after a restart; an interrupted one was overtaken.
-        if (!result.outcome().equals("preempted")) {
+        if (result.result() != HealOutcome.Result.PREEMPTED) {
             sys.store().writeNote(service, INCIDENT_NOTE, incident + "|" + Instant.now());
         }
-        record(service, decision, result.outcome(), result.reason(), t0);
+        record(service, decision, result.result(), result.reason(), t0);
         return result;
     }
 
@@ -108,7 +109,7 @@ public final class Healer {
         try {
             if (settings.handOff().isPresent()) {
                 String where = settings.handOff().get().handOff(service, decision);
-                return outcome(decision, "handed-off", decision.reason() + "; " + where, t0);
+                return outcome(decision, HealOutcome.Result.HANDED_OFF, decision.reason() + "; " + where, t0);
             }
             ServiceState state = sys.store().readState(service).value();
             run.urgency = HealPolicy.urgency(decision, state);
@@ -123,17 +124,17 @@ public final class Healer {
                         new ReplicaReplacement(sys, listener).replace(service, decision.color(), decision.failed(),
                                 settings.lockWait(), run.cancel);
                     } catch (RuntimeException e) {
-                        return outcome(decision, "healed", decision.reason() + "; failed back, but repairing "
+                        return outcome(decision, HealOutcome.Result.HEALED, decision.reason() + "; failed back, but repairing "
                                 + decision.color().label() + " failed: " + e.getMessage(), t0);
                     }
                 }
                 case REDEPLOY -> new Redeployment(sys, listener).redeploy(service, settings.lockWait(), run.cancel);
                 default -> throw new IllegalStateException("no action for " + decision.action());
             }
-            return outcome(decision, "healed", decision.reason(), t0);
+            return outcome(decision, HealOutcome.Result.HEALED, decision.reason(), t0);
         } catch (RuntimeException e) {
             boolean preempted = e instanceof Cancellation.PreemptedException || e.getCause() instanceof Cancellation.PreemptedException;
-            return outcome(decision, preempted ? "preempted" : "failed", decision.reason() + "; "
+            return outcome(decision, preempted ? HealOutcome.Result.PREEMPTED : HealOutcome.Result.FAILED, decision.reason() + "; "
                     + (preempted ? "" : "the heal could not help: ") + e.getMessage(), t0);
         }
     }
@@ -152,12 +153,11 @@ public final class Healer {
         }
     }
 
-    private void record(String service, HealDecision d, String outcome, String reason, long t0) {
-        String now = Instant.now().toString();
-        sys.store().appendHistory(service, new HistoryRecord(DeployIds.next(sys.clock()), "heal", outcome, service, null,
-                d.color() == null ? null : d.color().label(), null, null, null,
-                Instant.now().minusNanos(System.nanoTime() - t0).toString(), now, (System.nanoTime() - t0) / 1_000_000,
-                sys.redactor().redact(d.action().label() + ": " + reason), List.of()));
+    private void record(String service, HealDecision d, HealOutcome.Result outcome, String reason, long t0) {
+        sys.store().appendHistory(service, HistoryRecord.of(DeployIds.next(sys.clock()), "heal", service).outcome(outcome.label())
+                .colors(d.color() == null ? null : d.color().label(), null)
+                .started(Instant.now().minusNanos(System.nanoTime() - t0).toString(), t0)
+                .reason(sys.redactor().redact(d.action().label() + ": " + reason)).build(Instant.now().toString()));
     }
 
     private void say(String service, String message) {
@@ -165,7 +165,7 @@ public final class Healer {
                 sys.redactor().redact(message), null));
     }
 
-    private static HealOutcome outcome(HealDecision d, String outcome, String reason, long t0) {
+    private static HealOutcome outcome(HealDecision d, HealOutcome.Result outcome, String reason, long t0) {
         return new HealOutcome(d.action(), outcome, reason, (System.nanoTime() - t0) / 1_000_000);
     }
 
