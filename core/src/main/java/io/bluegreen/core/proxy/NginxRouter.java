@@ -44,6 +44,12 @@ public final class NginxRouter implements TrafficRouter {
         if (r.exit() != 0) {
             throw new SystemUnreachableException("proxy", "nginx -t rejects " + configFile + ": " + r.lastLines(), null);
         }
+        // A valid config is not a running proxy: a flip could only fail, after replicas were started and gated.
+        Optional<NginxWorkers> w = workers();
+        if (w.isPresent() && w.get().master().isEmpty()) {
+            throw new SystemUnreachableException("proxy", "no nginx master runs for " + configFile + " (its pid file "
+                    + w.get().pidFile() + " names no live process); start nginx first", null);
+        }
     }
 
     @Override

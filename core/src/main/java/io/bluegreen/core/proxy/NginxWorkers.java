@@ -47,6 +47,10 @@ final class NginxWorkers {
         return Optional.of(new NginxWorkers(p));
     }
 
+    Path pidFile() {
+        return pidFile;
+    }
+
     Optional<Long> master() {
         try {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
