@@ -8,7 +8,7 @@ import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.proxy.HaproxyRouter;
 import io.bluegreen.core.proxy.NginxRouter;
-import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.SpecReader;
 import java.io.IOException;
 import java.net.ServerSocket;

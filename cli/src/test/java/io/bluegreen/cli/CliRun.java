@@ -29,6 +29,11 @@ final class CliRun implements AutoCloseable {
         return r;
     }
 
+    /** Starts in the background and returns at once, {@code stdin} as its standard input (see {@link #await}). */
+    static CliRun start(Map<String, String> env, String stdin, String... args) {
+        return new CliRun(env, stdin, args);
+    }
+
     /** Starts in the background and waits (at most 30 s) until the output contains {@code ready}. */
     static CliRun background(Map<String, String> env, String ready, String... args) throws InterruptedException {
         CliRun r = new CliRun(env, "", args);
@@ -41,6 +46,16 @@ final class CliRun implements AutoCloseable {
             Thread.sleep(50);
         }
         return r;
+    }
+
+    /** Waits at most {@code bound} for the command to end; true when it has. */
+    boolean await(java.time.Duration bound) throws InterruptedException {
+        thread.join(Math.max(1, bound.toMillis()));
+        return !thread.isAlive();
+    }
+
+    boolean running() {
+        return thread.isAlive();
     }
 
     int exit() {

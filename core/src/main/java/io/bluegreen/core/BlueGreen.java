@@ -13,7 +13,7 @@ import io.bluegreen.core.docker.Registrator;
 import io.bluegreen.core.docker.SwarmReplicaCluster;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.Redactor;
-import io.bluegreen.core.engine.ReplicaCluster;
+import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.proxy.Routers;
 import io.bluegreen.core.spec.TargetSpec;

@@ -9,7 +9,7 @@ import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.EventLines;
 import io.bluegreen.core.engine.RefusedException;
 import io.bluegreen.core.engine.StandbyRollback;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.InvalidSpecException;
 import java.io.File;

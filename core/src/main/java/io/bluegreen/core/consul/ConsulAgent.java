@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.Connections;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
 import java.net.URI;
 
 /** The Consul agent we talk to (consul-api), its ACL token, and the JSON mapper for our KV documents. */

@@ -10,7 +10,7 @@ import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.Replica;
-import io.bluegreen.core.engine.ServiceRegistry;
+import io.bluegreen.core.engine.port.ServiceRegistry;
 import io.bluegreen.core.engine.Versioned;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Journal;
 import io.bluegreen.core.engine.ServiceState;
-import io.bluegreen.core.engine.StateStore;
+import io.bluegreen.core.engine.port.StateStore;
 import io.bluegreen.core.engine.Versioned;
 import java.util.ArrayList;
 import java.util.Comparator;

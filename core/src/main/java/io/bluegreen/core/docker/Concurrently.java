@@ -1,6 +1,6 @@
 package io.bluegreen.core.docker;
 
-import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.port.ClusterException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -45,7 +45,7 @@ final class Concurrently {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PhaseFailure("interrupted while talking to Docker", e);
+            throw new ClusterException("interrupted while talking to Docker", e);
         } finally {
             pool.shutdownNow();
         }

@@ -9,7 +9,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.bluegreen.core.engine.Connections;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

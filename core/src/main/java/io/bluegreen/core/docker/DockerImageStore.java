@@ -4,10 +4,10 @@ import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.BuildResponseItem;
-import io.bluegreen.core.engine.EventSink;
-import io.bluegreen.core.engine.ImageStore;
-import io.bluegreen.core.engine.PhaseFailure;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.EventSink;
+import io.bluegreen.core.engine.port.ImageStore;
+import io.bluegreen.core.engine.port.ImageException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.spec.BuildSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -75,7 +75,7 @@ public final class DockerImageStore implements ImageStore {
         try {
             return cmd.exec(callback).awaitImageId();
         } catch (RuntimeException e) {
-            throw new PhaseFailure("docker build of " + imageRef + " failed: " + DockerEngine.rootMessage(e), e);
+            throw new ImageException("docker build of " + imageRef + " failed: " + DockerEngine.rootMessage(e), e);
         }
     }
 
@@ -89,7 +89,7 @@ public final class DockerImageStore implements ImageStore {
                     .exec(progress).awaitCompletion();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PhaseFailure("push of " + imageRef + " interrupted", e);
+            throw new ImageException("push of " + imageRef + " interrupted", e);
         } catch (RuntimeException e) {
             throw classify("push of " + imageRef, DockerEngine.rootMessage(e), e);
         }
@@ -112,7 +112,7 @@ public final class DockerImageStore implements ImageStore {
                         .withAuthConfig(engine.authFor(imageRef)).start().awaitCompletion();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PhaseFailure("pull of " + imageRef + " interrupted", e);
+                throw new ImageException("pull of " + imageRef + " interrupted", e);
             } catch (RuntimeException e) {
                 throw classify("pull of " + imageRef, DockerEngine.rootMessage(e), e);
             }
@@ -138,6 +138,6 @@ public final class DockerImageStore implements ImageStore {
         if (UNREACHABLE_SIGNS.stream().anyMatch(lower::contains)) {
             return new SystemUnreachableException("registry", what + " failed: " + message, cause);
         }
-        return new PhaseFailure(what + " failed: " + message, cause);
+        return new ImageException(what + " failed: " + message, cause);
     }
 }

@@ -11,10 +11,10 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.EventSink;
-import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.port.EventSink;
+import io.bluegreen.core.engine.port.ClusterException;
 import io.bluegreen.core.engine.Replica;
-import io.bluegreen.core.engine.ReplicaCluster;
+import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.ReplicaPlan;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,16 +69,16 @@ public final class DockerReplicaCluster implements ReplicaCluster {
                 }));
             }
             List<Replica> out = new ArrayList<>();
-            PhaseFailure failure = null;
+            ClusterException failure = null;
             for (Future<Replica> f : futures) {
                 try {
                     out.add(f.get());
                 } catch (ExecutionException e) {
-                    failure = failure != null ? failure : new PhaseFailure("starting a replica of " + plan.image()
+                    failure = failure != null ? failure : new ClusterException("starting a replica of " + plan.image()
                             + " failed: " + DockerEngine.rootMessage(e.getCause()), e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    failure = new PhaseFailure("interrupted while starting replicas", e);
+                    failure = new ClusterException("interrupted while starting replicas", e);
                 }
             }
             if (failure != null) {
@@ -114,7 +114,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
         InspectContainerResponse info = engine.client().inspectContainerCmd(created.getId()).exec();
         Ports.Binding[] bound = info.getNetworkSettings().getPorts().getBindings().get(port);
         if (bound == null || bound.length == 0) {
-            throw new PhaseFailure("container " + name + " started without a published port " + plan.containerPort());
+            throw new ClusterException("container " + name + " started without a published port " + plan.containerPort());
         }
         int hostPort = Integer.parseInt(bound[0].getHostPortSpec());
         return new Replica(name, created.getId(), plan.service(), plan.color(), plan.version(), plan.deployId(),
@@ -194,7 +194,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
             }
         });
         if (!failures.isEmpty()) {
-            throw new PhaseFailure("could not remove containers: " + String.join("; ", failures));
+            throw new ClusterException("could not remove containers: " + String.join("; ", failures));
         }
     }
 
@@ -207,7 +207,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
         }
         Map<String, String> labels = info.getConfig().getLabels();
         if (labels == null || !r.service().equals(labels.get(ReplicaLabels.SERVICE))) {
-            throw new PhaseFailure("refusing to remove container " + r.runtimeId() + ": it does not carry "
+            throw new ClusterException("refusing to remove container " + r.runtimeId() + ": it does not carry "
                     + ReplicaLabels.SERVICE + "=" + r.service());
         }
         try {

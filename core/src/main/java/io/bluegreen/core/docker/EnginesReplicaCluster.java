@@ -5,12 +5,12 @@ import io.bluegreen.core.cluster.EngineLoad;
 import io.bluegreen.core.cluster.Placement;
 import io.bluegreen.core.cluster.Strategy;
 import io.bluegreen.core.engine.Connections;
-import io.bluegreen.core.engine.EventSink;
-import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.port.EventSink;
+import io.bluegreen.core.engine.port.ClusterException;
 import io.bluegreen.core.engine.Replica;
-import io.bluegreen.core.engine.ReplicaCluster;
+import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.ReplicaPlan;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.spec.TargetSpec;
 import java.io.Closeable;
 import java.io.IOException;
@@ -83,7 +83,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
             events.progress("engine(s) down, skipped: " + describe(down));
         }
         if (down.size() == members.size()) {
-            throw new PhaseFailure("no engine of the target answers: " + describe(down));
+            throw new ClusterException("no engine of the target answers: " + describe(down));
         }
         return members.values().stream().filter(m -> !down.containsKey(m.spec().name())).toList();
     }
@@ -100,7 +100,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         try {
             placed = Placement.place(loads, target.demand(plan.count()), target.strategy(), random);
         } catch (CapacityException e) {
-            throw new PhaseFailure("capacity check: " + e.getMessage() + "; nothing was started");
+            throw new ClusterException("capacity check: " + e.getMessage() + "; nothing was started");
         }
         Map<String, List<Integer>> byEngine = new TreeMap<>();
         for (int i = 0; i < placed.size(); i++) {
@@ -124,7 +124,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         });
         if (!failures.isEmpty()) {
             remove(new ArrayList<>(started));
-            throw new PhaseFailure("starting replicas failed on engine " + String.join("; ", failures));
+            throw new ClusterException("starting replicas failed on engine " + String.join("; ", failures));
         }
         List<Replica> out = new ArrayList<>(started);
         out.sort((a, b) -> Integer.compare(a.index(), b.index()));
@@ -159,7 +159,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
             }
         });
         if (!failures.isEmpty()) {
-            throw new PhaseFailure("removing replicas failed on engine " + String.join("; ", failures));
+            throw new ClusterException("removing replicas failed on engine " + String.join("; ", failures));
         }
     }
 
@@ -172,7 +172,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         int slash = r.runtimeId().indexOf('/');
         Member m = slash < 0 ? null : members.get(r.runtimeId().substring(0, slash));
         if (m == null) {
-            throw new PhaseFailure("replica " + r.id() + " (" + r.runtimeId() + ") is on no engine of this target");
+            throw new ClusterException("replica " + r.id() + " (" + r.runtimeId() + ") is on no engine of this target");
         }
         return m;
     }

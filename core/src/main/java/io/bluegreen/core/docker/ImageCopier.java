@@ -1,8 +1,8 @@
 package io.bluegreen.core.docker;
 
 import com.github.dockerjava.api.exception.NotFoundException;
-import io.bluegreen.core.engine.EventSink;
-import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.port.EventSink;
+import io.bluegreen.core.engine.port.ClusterException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -24,7 +24,7 @@ final class ImageCopier {
             try {
                 target.client().inspectImageCmd(imageRef).exec();
             } catch (NotFoundException notThere) {
-                throw new PhaseFailure(imageRef + " is neither on this engine nor on engine " + engineName, notThere);
+                throw new ClusterException(imageRef + " is neither on this engine nor on engine " + engineName, notThere);
             }
             events.progress("using engine " + engineName + "'s own " + imageRef + " (this engine has none to copy)");
             return;
@@ -40,7 +40,7 @@ final class ImageCopier {
         try (InputStream tar = source.client().saveImageCmd(imageRef).exec()) {
             target.client().loadImageCmd(tar).exec();
         } catch (IOException | RuntimeException e) {
-            throw new PhaseFailure("copying " + imageRef + " to engine " + engineName + " failed: " + DockerEngine.rootMessage(e), e);
+            throw new ClusterException("copying " + imageRef + " to engine " + engineName + " failed: " + DockerEngine.rootMessage(e), e);
         }
         events.progress("copied " + imageRef + " to engine " + engineName + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }

@@ -2,7 +2,7 @@ package io.bluegreen.core.docker;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.PushResponseItem;
-import io.bluegreen.core.engine.EventSink;
+import io.bluegreen.core.engine.port.EventSink;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

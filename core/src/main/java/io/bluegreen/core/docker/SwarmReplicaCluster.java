@@ -25,12 +25,12 @@ import io.bluegreen.core.cluster.Strategy;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.EventSink;
-import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.port.EventSink;
+import io.bluegreen.core.engine.port.ClusterException;
 import io.bluegreen.core.engine.Replica;
-import io.bluegreen.core.engine.ReplicaCluster;
+import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.ReplicaPlan;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.spec.TargetSpec;
 import java.io.Closeable;
 import java.io.IOException;
@@ -118,14 +118,14 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         try {
             create.exec();
         } catch (RuntimeException e) {
-            throw new PhaseFailure("creating Swarm service " + name + " failed: " + DockerEngine.rootMessage(e), e);
+            throw new ClusterException("creating Swarm service " + name + " failed: " + DockerEngine.rootMessage(e), e);
         }
         events.progress("Swarm service " + name + " created: " + plan.count() + " task(s)");
         try {
             return awaitRunning(plan, name, events, running);
         } catch (RuntimeException e) {
             removeService(name, plan.service());
-            throw e instanceof PhaseFailure p ? p : new PhaseFailure("starting Swarm service " + name + " failed: "
+            throw e instanceof ClusterException p ? p : new ClusterException("starting Swarm service " + name + " failed: "
                     + DockerEngine.rootMessage(e), e);
         }
     }
@@ -143,7 +143,7 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         try {
             Placement.place(nodes.loads(), target.demand(plan.count()), Strategy.SPREAD, new Random());
         } catch (CapacityException e) {
-            throw new PhaseFailure("capacity check: " + e.getMessage() + "; no service was created");
+            throw new ClusterException("capacity check: " + e.getMessage() + "; no service was created");
         }
     }
 
@@ -158,11 +158,11 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
                 String state = t.path("Status").path("State").asText();
                 String err = t.path("Status").path("Err").asText("");
                 if (FAILED.contains(state)) {
-                    throw new PhaseFailure("Swarm task " + name + "." + t.path("Slot").asInt() + " " + state
+                    throw new ClusterException("Swarm task " + name + "." + t.path("Slot").asInt() + " " + state
                             + (err.isEmpty() ? "" : ": " + err) + "; the service was removed");
                 }
                 if (state.equals("pending") && !err.isEmpty()) {
-                    throw new PhaseFailure("capacity check: Swarm cannot place " + name + "." + t.path("Slot").asInt()
+                    throw new ClusterException("capacity check: Swarm cannot place " + name + "." + t.path("Slot").asInt()
                             + ": " + err + "; the service was removed");
                 }
                 Replica r = replica(service, t);
@@ -179,7 +179,7 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
                 return up;
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new PhaseFailure("Swarm service " + name + " had " + up.size() + "/" + plan.count()
+                throw new ClusterException("Swarm service " + name + " had " + up.size() + "/" + plan.count()
                         + " task(s) running after " + START_WAIT_MILLIS / 1000 + " s; the service was removed");
             }
             sleep();
@@ -191,7 +191,7 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
             Thread.sleep(250);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PhaseFailure("interrupted while waiting for Swarm tasks", e);
+            throw new ClusterException("interrupted while waiting for Swarm tasks", e);
         }
     }
 
@@ -268,7 +268,7 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
             }
         });
         if (!failures.isEmpty()) {
-            throw new PhaseFailure("could not remove Swarm services: " + String.join("; ", failures));
+            throw new ClusterException("could not remove Swarm services: " + String.join("; ", failures));
         }
     }
 
@@ -281,7 +281,7 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         }
         Map<String, String> labels = s.getSpec().getLabels();
         if (labels == null || !service.equals(labels.get(ReplicaLabels.SERVICE))) {
-            throw new PhaseFailure("refusing to remove Swarm service " + name + ": it does not carry "
+            throw new ClusterException("refusing to remove Swarm service " + name + ": it does not carry "
                     + ReplicaLabels.SERVICE + "=" + service);
         }
         try {

@@ -1,6 +1,6 @@
 package io.bluegreen.core.engine;
 
-import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.DeploymentSpec;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.engine.port.EventSink;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;
 import java.time.Duration;

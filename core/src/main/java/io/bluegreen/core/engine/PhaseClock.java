@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.engine.port.EventSink;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

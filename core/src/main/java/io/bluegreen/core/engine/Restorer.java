@@ -1,6 +1,6 @@
 package io.bluegreen.core.engine;
 
-import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package io.bluegreen.core.engine;
 
-import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.engine.port.EventSink;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

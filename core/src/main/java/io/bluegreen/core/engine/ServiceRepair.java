@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.engine.port.ServiceLock;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,6 +1,11 @@
 package io.bluegreen.core.engine;
 
-import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.engine.port.ImageStore;
+import io.bluegreen.core.engine.port.ReplicaCluster;
+import io.bluegreen.core.engine.port.ServiceLock;
+import io.bluegreen.core.engine.port.ServiceRegistry;
+import io.bluegreen.core.engine.port.StateStore;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.RouterSpec;
 import java.time.Clock;
 import java.util.function.Function;

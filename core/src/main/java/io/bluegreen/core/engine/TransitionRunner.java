@@ -1,6 +1,8 @@
 package io.bluegreen.core.engine;
 
-import io.bluegreen.core.proxy.TrafficRouter;
+import io.bluegreen.core.engine.port.ServiceLock;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.proxy.UrlProbe;
 import io.bluegreen.core.spec.Durations;
 import java.lang.management.ManagementFactory;

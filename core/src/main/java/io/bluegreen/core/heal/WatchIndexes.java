@@ -1,6 +1,6 @@
 package io.bluegreen.core.heal;
 
-import io.bluegreen.core.engine.StateStore;
+import io.bluegreen.core.engine.port.StateStore;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package io.bluegreen.core.proxy;
 
+import io.bluegreen.core.engine.port.RouterException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -2,7 +2,9 @@ package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.RouterState;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.RouterException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.proxy.HaproxyServers.Server;
 import java.nio.file.Path;
 import java.util.ArrayList;

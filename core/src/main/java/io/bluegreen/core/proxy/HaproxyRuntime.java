@@ -1,6 +1,7 @@
 package io.bluegreen.core.proxy;
 
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.RouterException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,6 +1,7 @@
 package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.port.RouterException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -2,7 +2,9 @@ package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.RouterState;
-import io.bluegreen.core.engine.SystemUnreachableException;
+import io.bluegreen.core.engine.port.RouterException;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

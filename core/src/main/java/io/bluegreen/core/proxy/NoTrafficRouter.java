@@ -2,6 +2,7 @@ package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,7 @@
 package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.RouterSpec;
 import java.nio.file.Path;
 

@@ -15,7 +15,7 @@ import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Instance;
-import io.bluegreen.core.engine.LockUnavailableException;
+import io.bluegreen.core.engine.port.LockUnavailableException;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaReplacement;
 import io.bluegreen.core.engine.RefusedException;

@@ -8,9 +8,9 @@ import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.Deployer;
-import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.port.ClusterException;
 import io.bluegreen.core.engine.Replica;
-import io.bluegreen.core.engine.ReplicaCluster;
+import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.ReplicaPlan;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.BuildSpec;
@@ -133,14 +133,14 @@ public class EnginesIntegrationTest {
         try {
             start(ports, svc.name(), 4);
             fail("4 replicas on one fixed port do not fit on 3 engines");
-        } catch (PhaseFailure e) {
+        } catch (ClusterException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("short by 1 replica(s): engines with host port 18999 free"));
         }
         TargetSpec memory = target("memory: 20g", engines);
         try {
             start(memory, svc.name(), 4);
             fail("4 x 20 GiB do not fit on 3 engines of this machine's memory");
-        } catch (PhaseFailure e) {
+        } catch (ClusterException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("of memory; nothing was started"));
         }
         assertEquals(List.of(), systems(ports).cluster().list(svc.name()));

@@ -13,7 +13,7 @@ import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.Instance;
-import io.bluegreen.core.engine.PhaseFailure;
+import io.bluegreen.core.engine.port.ClusterException;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaReplacement;
 import io.bluegreen.core.engine.ReplicaPlan;
@@ -286,7 +286,7 @@ public class SwarmIntegrationTest {
         try {
             sys.cluster().start(plan, events::add);
             fail("the swarm cannot hold this color");
-        } catch (PhaseFailure e) {
+        } catch (ClusterException e) {
             assertTrue(e.getMessage(), e.getMessage().contains(expected) && e.getMessage().endsWith("; no service was created"));
         }
         assertEquals("nothing was even copied to the manager", List.of(), events);

@@ -1,5 +1,8 @@
-package io.bluegreen.core.engine;
+package io.bluegreen.core.engine.port;
 
+import io.bluegreen.core.engine.Instance;
+import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.Versioned;
 import io.bluegreen.core.spec.HealthSpec;
 import java.time.Duration;
 import java.util.List;

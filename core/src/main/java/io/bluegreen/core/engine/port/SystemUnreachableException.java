@@ -1,4 +1,4 @@
-package io.bluegreen.core.engine;
+package io.bluegreen.core.engine.port;
 
 /** A system the deploy needs (Docker, registry, Consul, proxy) cannot be reached. */
 public class SystemUnreachableException extends RuntimeException {

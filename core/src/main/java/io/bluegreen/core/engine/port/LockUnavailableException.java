@@ -1,4 +1,4 @@
-package io.bluegreen.core.engine;
+package io.bluegreen.core.engine.port;
 
 /** Another deploy of the service held its lock for longer than we were allowed to wait. Nothing changed. */
 public class LockUnavailableException extends RuntimeException {

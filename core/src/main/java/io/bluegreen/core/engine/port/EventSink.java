@@ -1,4 +1,4 @@
-package io.bluegreen.core.engine;
+package io.bluegreen.core.engine.port;
 
 /** Where adapters report progress of long work (build output, push progress, gate counts). */
 @FunctionalInterface

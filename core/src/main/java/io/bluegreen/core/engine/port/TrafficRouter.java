@@ -1,4 +1,4 @@
-package io.bluegreen.core.proxy;
+package io.bluegreen.core.engine.port;
 
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.RouterState;

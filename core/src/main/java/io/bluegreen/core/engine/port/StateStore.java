@@ -1,5 +1,9 @@
-package io.bluegreen.core.engine;
+package io.bluegreen.core.engine.port;
 
+import io.bluegreen.core.engine.HistoryRecord;
+import io.bluegreen.core.engine.Journal;
+import io.bluegreen.core.engine.ServiceState;
+import io.bluegreen.core.engine.Versioned;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.bluegreen.core.engine;
+package io.bluegreen.core.engine.port;
 
 import io.bluegreen.core.spec.BuildSpec;
 

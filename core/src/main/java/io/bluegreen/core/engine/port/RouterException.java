@@ -1,4 +1,4 @@
-package io.bluegreen.core.proxy;
+package io.bluegreen.core.engine.port;
 
 /** The proxy refused a change; the router has already put its previous routing back. */
 public class RouterException extends RuntimeException {

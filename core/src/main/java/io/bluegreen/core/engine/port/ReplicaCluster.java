@@ -1,5 +1,7 @@
-package io.bluegreen.core.engine;
+package io.bluegreen.core.engine.port;
 
+import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.ReplicaPlan;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
