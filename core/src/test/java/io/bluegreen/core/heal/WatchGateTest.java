@@ -5,7 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import io.bluegreen.core.engine.Secret;
-import io.bluegreen.core.engine.StateStore;
+import io.bluegreen.core.engine.port.StateStore;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
