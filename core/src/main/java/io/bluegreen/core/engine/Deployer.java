@@ -33,6 +33,7 @@ public final class Deployer {
         });
         TransitionRunner.Request request = new TransitionRunner.Request(OperationKind.DEPLOY, service, spec.tag(),
                 spec.imageRef(), spec.lockWait(), router.state(), Cancellation.NEVER, (observed, p) -> {
+                    Planner.requireReachable(observed, spec.target()); // before any build or push
                     String digest = prepareImage(spec, p);
                     return Optional.of(Planner.deploy(observed, Release.of(spec, digest, router.state()),
                             OperationKind.DEPLOY, opId, sys.clock().instant()));

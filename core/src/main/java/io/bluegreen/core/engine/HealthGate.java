@@ -61,7 +61,7 @@ final class HealthGate {
                         + describe(ids, seen));
             }
             if (now - lastRunCheck >= RUN_CHECK_MS * 1_000_000L) {
-                failIfGone(service, ids, seen);
+                failIfGone("health gate", service, ids, seen);
                 lastRunCheck = now;
             }
             boolean streaksRunning = streaks.size() > passed;
@@ -89,12 +89,17 @@ final class HealthGate {
         }
     }
 
-    /** Verify: {@code ids} must stay registered and passing for {@code window}; fails as soon as one does not. */
+    /** Verify: {@code ids} must stay registered, passing and running for {@code window}; fails as soon as one does not. */
     void watch(String service, Set<String> ids, Duration window, Cancellation cancel) {
         long end = System.nanoTime() + window.toNanos();
         long index = 0;
+        long lastRunCheck = System.nanoTime();
         do {
             cancel.check();
+            if (System.nanoTime() - lastRunCheck >= RUN_CHECK_MS * 1_000_000L) {
+                failIfGone("verify", service, ids, Map.of());
+                lastRunCheck = System.nanoTime();
+            }
             long left = Math.max(1, (end - System.nanoTime()) / 1_000_000L);
             Versioned<List<Instance>> r = sys.registry().awaitChange(service, index, Duration.ofMillis(Math.min(WAKE.toMillis(), left)));
             index = Math.max(1, r.index());
@@ -107,7 +112,7 @@ final class HealthGate {
     }
 
     /** A replica that exited or was removed will never pass: fail now, saying so. */
-    private void failIfGone(String service, Set<String> ids, Map<String, Instance> seen) {
+    private void failIfGone(String what, String service, Set<String> ids, Map<String, Instance> seen) {
         Map<String, Replica> running = sys.cluster().list(service).stream()
                 .filter(r -> ids.contains(r.id())).collect(Collectors.toMap(Replica::id, r -> r, (a, b) -> a));
         List<String> gone = new ArrayList<>();
@@ -120,7 +125,7 @@ final class HealthGate {
             }
         }
         if (!gone.isEmpty()) {
-            throw new PhaseFailure("health gate: " + String.join("; ", gone) + ", so it cannot pass (failed at once, not at"
+            throw new PhaseFailure(what + ": " + String.join("; ", gone) + ", so it cannot pass (failed at once, not at"
                     + " the deadline); " + describe(ids, seen));
         }
     }

@@ -34,4 +34,11 @@ public record Observed(String service, Versioned<ServiceState> versionedState, L
         Replica r = replicasById().get(replicaId);
         return i == null || i.health() == Instance.Health.CRITICAL || (r != null && !r.running());
     }
+
+    /** Whether traffic may go to it: registered, passing (not only warning) and, where its run state is known, running. */
+    public boolean serving(String replicaId) {
+        Instance i = instancesById().get(replicaId);
+        Replica r = replicasById().get(replicaId);
+        return i != null && i.passing() && (r == null || r.running());
+    }
 }

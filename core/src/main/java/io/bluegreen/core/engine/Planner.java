@@ -21,13 +21,8 @@ public final class Planner {
 
     /** A release into the idle color (the first: blue), flipped once it passes its gate, the color it leaves kept warm. */
     public static Transition deploy(Observed o, Release r, OperationKind kind, String opId, Instant now) {
+        requireReachable(o, r.target());
         ServiceState state = o.state();
-        if (state.colors() != null && !state.colors().isEmpty() && !r.target().reaches(state.runsOn())) {
-            throw new PhaseFailure("target: is " + r.target().describe() + ", but " + String.join(" and ",
-                    state.colors().keySet()) + " of " + r.service() + " run on " + state.runsOn().describe()
-                    + ", which it does not reach; a deploy does not move a service between targets: deploy to "
-                    + state.runsOn().describe() + " (engines may be added to the list), or remove the service there first");
-        }
         Color previous = state.activeColor().orElse(null);
         Color target = previous == null ? Color.BLUE : previous.other();
         ReplicaPlan plan = ReplicaPlan.whole(r.service(), target, r.version(), opId, r.image(), r.replicas(),
@@ -40,6 +35,17 @@ public final class Planner {
                 Optional.of(plan), r.health(), List.of(), true,
                 new Transition.Commit(colorState, true, r.keep(), r.drain(), r.target()), r.verify(), true, r.drain(),
                 r.router(), why);
+    }
+
+    /** A deploy does not move a service between targets: refused when its colors run where {@code target} does not reach. */
+    public static void requireReachable(Observed o, io.bluegreen.core.spec.TargetSpec target) {
+        ServiceState state = o.state();
+        if (state.colors() != null && !state.colors().isEmpty() && !target.reaches(state.runsOn())) {
+            throw new PhaseFailure("target: is " + target.describe() + ", but " + String.join(" and ",
+                    state.colors().keySet()) + " of " + o.service() + " run on " + state.runsOn().describe()
+                    + ", which it does not reach; a deploy does not move a service between targets: deploy to "
+                    + state.runsOn().describe() + " (engines may be added to the list), or remove the service there first");
+        }
     }
 
     /** The flip back to the warm standby; refused unless every standby replica is registered, running and passing. */

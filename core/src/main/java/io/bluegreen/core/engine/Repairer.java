@@ -33,7 +33,7 @@ final class Repairer {
                 sys.store().deleteJournal(service);
                 return what + " after it had committed; finished it (retired what the state no longer names)";
             }
-            List<String> problems = new Restorer(sys).restore(service, j);
+            List<String> problems = new Restorer(sys).restore(service, j, pc.sink(Phase.REPAIR));
             if (!problems.isEmpty()) {
                 throw new RollbackFailedException("repair of " + what + " is incomplete, a human must look:\n  - "
                         + String.join("\n  - ", problems) + "\nthe journal bluegreen/" + service + "/journal is kept", null);

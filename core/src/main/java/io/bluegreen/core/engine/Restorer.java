@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.engine.port.EventSink;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,10 @@ import java.util.Optional;
 /**
  * The one undo: puts a service back where a journal found it: traffic first, then the KV state, then removes
  * what the journalled operation started (everything carrying its operation ID). Each step observes before
- * acting, so running it twice (an undo, then a repair after a crash in that undo) converges.
+ * acting, so running it twice (an undo, then a repair after a crash in that undo) converges. The state is put
+ * back only over this operation's own write: a state someone else wrote meanwhile (after a lost lock) is left as it
+ * is. Traffic is always put back: the replicas this operation routed to are about to be removed, and what was
+ * routed before is what was running before.
  */
 final class Restorer {
     private final Systems sys;
@@ -18,8 +22,15 @@ final class Restorer {
     }
 
     /** Returns what could not be put back, each naming where things are now; empty means all restored. */
-    List<String> restore(String service, Journal j) {
+    List<String> restore(String service, Journal j, EventSink events) {
         List<String> problems = new ArrayList<>();
+        Versioned<ServiceState> current = null;
+        try {
+            current = sys.store().readState(service);
+        } catch (RuntimeException e) {
+            problems.add("state: bluegreen/" + service + "/state could not be read (" + e.getMessage() + ")");
+        }
+        boolean ours = current != null && (current.value().equals(j.previous()) || current.value().equals(j.committing()));
         TrafficRouter router = sys.routerForState().apply(j.router());
         try {
             Optional<String> before = Optional.ofNullable(j.routerSnapshot());
@@ -30,14 +41,18 @@ final class Restorer {
             problems.add("traffic: " + router.describe() + " could not be put back (" + e.getMessage()
                     + "); it may still point at the " + j.target() + " color of operation " + j.opId());
         }
-        try {
-            Versioned<ServiceState> current = sys.store().readState(service);
-            if (!current.value().equals(j.previous()) && !sys.store().writeState(service, j.previous(), current.index())) {
-                problems.add("state: bluegreen/" + service + "/state changed while restoring; it still says active="
-                        + current.value().active());
+        if (current != null && !ours) {
+            events.progress("bluegreen/" + service + "/state was written by someone else meanwhile (it says active="
+                    + current.value().active() + "); left as it is");
+        } else if (ours && !current.value().equals(j.previous())) {
+            try {
+                if (!sys.store().writeState(service, j.previous(), current.index())) {
+                    problems.add("state: bluegreen/" + service + "/state changed while restoring; it still says active="
+                            + current.value().active());
+                }
+            } catch (RuntimeException e) {
+                problems.add("state: bluegreen/" + service + "/state could not be restored (" + e.getMessage() + ")");
             }
-        } catch (RuntimeException e) {
-            problems.add("state: bluegreen/" + service + "/state could not be restored (" + e.getMessage() + ")");
         }
         try {
             for (Instance i : sys.registry().instances(service)) {

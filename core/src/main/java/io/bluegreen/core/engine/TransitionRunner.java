@@ -130,7 +130,7 @@ public final class TransitionRunner {
                 throw undo(e);
             }
             retire();
-            sys.store().deleteJournal(t.service());
+            closeJournal();
             long ms = ms(t0);
             String done = t.why() + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings));
             record(pc, t.kind(), t, Outcome.SUCCEEDED, done, startedAt, t0, flip);
@@ -169,6 +169,10 @@ public final class TransitionRunner {
         /** FLIP: the router first, then the state with check-and-set against what was observed. */
         private void routeAndCommit() {
             cancel.check();
+            ServiceState next = t.commit().apply(observed.state(), t.color(), t.router(), t.kept(), started,
+                    sys.clock().instant());
+            // The journal names the state about to be committed, so an undo restores only its own write.
+            journal = journal.committing(next);
             journal(Phase.FLIP);
             pc.run(Phase.FLIP, t.route() ? "switching " + router.describe() + " to " + t.color().label()
                     : "recording the new replicas of " + t.color().label(), () -> {
@@ -186,8 +190,6 @@ public final class TransitionRunner {
                     }
                 }
                 // Check-and-set against the index observed before anything started: any write since loses us the commit.
-                ServiceState next = t.commit().apply(observed.state(), t.color(), t.router(), t.kept(), started,
-                        sys.clock().instant());
                 if (!sys.store().writeState(t.service(), next, observed.versionedState().index())) {
                     throw new PhaseFailure("bluegreen/" + t.service() + "/state changed during the " + t.kind().label()
                             + " (check-and-set failed)");
@@ -219,7 +221,13 @@ public final class TransitionRunner {
 
         /** After the commit: what the new state no longer names is drained and removed; a failure here only warns. */
         private void retire() {
-            journal(Phase.RETIRE);
+            try {
+                journal(Phase.RETIRE);
+            } catch (RuntimeException e) {
+                // The journal still says an earlier phase, whose repair would undo a committed, verified operation.
+                warn("the journal could not be moved to retire (" + e.getMessage() + "); closing it instead");
+                closeJournal();
+            }
             if (!t.retire()) {
                 return;
             }
@@ -230,10 +238,23 @@ public final class TransitionRunner {
                                 : "retiring what the state no longer names",
                         () -> new Retirer(sys).retireUnlisted(t.service(), router, t.drain(), pc.sink(Phase.RETIRE)));
             } catch (RuntimeException e) {
-                warnings.add("retiring old replicas failed (traffic is on " + t.color().label() + " as committed): "
-                        + e.getMessage());
-                pc.warn(Phase.RETIRE, warnings.get(warnings.size() - 1));
+                warn("retiring old replicas failed (traffic is on " + t.color().label() + " as committed): " + e.getMessage());
             }
+        }
+
+        /** Done: a journal left behind says retire, so the next lock holder only finishes what is left. */
+        private void closeJournal() {
+            try {
+                sys.store().deleteJournal(t.service());
+            } catch (RuntimeException e) {
+                warn("the journal bluegreen/" + t.service() + "/journal could not be deleted (" + e.getMessage()
+                        + "); the next operation's repair closes it");
+            }
+        }
+
+        private void warn(String warning) {
+            warnings.add(warning);
+            pc.warn(Phase.RETIRE, warning);
         }
 
         private RuntimeException undo(RuntimeException cause) {
@@ -241,7 +262,7 @@ public final class TransitionRunner {
             String reason = failed.label() + " failed: " + cause.getMessage();
             List<String> problems = pc.run(Phase.ROLLBACK, "undoing the " + t.kind().label() + " after the failed "
                     + failed.label() + " (traffic, state, then what it started)",
-                    () -> new Restorer(sys).restore(t.service(), journal));
+                    () -> new Restorer(sys).restore(t.service(), journal, pc.sink(Phase.ROLLBACK)));
             if (!problems.isEmpty()) {
                 String where = t.kind().label() + " " + t.opId() + " could not be undone, a human must look:\n  - "
                         + String.join("\n  - ", problems) + "\nthe journal bluegreen/" + t.service()

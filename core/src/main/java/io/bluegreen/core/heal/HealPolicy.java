@@ -51,7 +51,9 @@ public final class HealPolicy {
                     activeFailed.size() + " of " + activeCount + " " + active.label() + " replicas failed: "
                             + String.join(", ", activeFailed));
         }
-        if (standbyState.isPresent() && !standbyState.get().replicaIds().isEmpty() && standbyFailed.isEmpty()) {
+        // The same bar the rollback holds a standby to: every replica passing, not only not critical.
+        if (standbyState.isPresent() && !standbyState.get().replicaIds().isEmpty()
+                && standbyState.get().replicaIds().stream().allMatch(o::serving)) {
             return new HealDecision(HealDecision.Action.FAIL_BACK, active, activeFailed,
                     "every " + active.label() + " replica failed; the " + standby.label() + " standby ("
                             + standbyState.get().version() + ") passes");

@@ -1,0 +1,65 @@
+package io.bluegreen.core.engine.fake;
+
+import io.bluegreen.core.engine.Endpoint;
+import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.fake.Faults.Step;
+import io.bluegreen.core.engine.port.TrafficRouter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** A proxy that only records where traffic goes; its snapshot is that list of endpoints. */
+public final class FakeRouter implements TrafficRouter {
+    public static final RouterState STATE = new RouterState("fake", null, null, null, null, null, null);
+    private final Faults faults;
+    private List<String> routed; // null: nothing was ever routed
+
+    public FakeRouter(Faults faults) {
+        this.faults = faults;
+    }
+
+    @Override
+    public String describe() {
+        return "the fake router";
+    }
+
+    @Override
+    public void check() {
+    }
+
+    @Override
+    public synchronized Optional<String> snapshot() {
+        return Optional.ofNullable(routed).map(r -> String.join(",", r));
+    }
+
+    /** Applies the change before an armed failure: the worst case, a proxy that switched but did not confirm. */
+    @Override
+    public synchronized void route(String service, List<Endpoint> endpoints, String note) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("route to no endpoint"); // the port says never empty
+        }
+        routed = endpoints.stream().map(Endpoint::toString).toList();
+        faults.check(Step.ROUTE);
+    }
+
+    @Override
+    public synchronized void restore(Optional<String> snapshot) {
+        faults.check(Step.RESTORE);
+        routed = snapshot.map(s -> Arrays.asList(s.split(","))).orElse(null);
+    }
+
+    @Override
+    public int inFlight(List<Endpoint> endpoints) {
+        return 0;
+    }
+
+    @Override
+    public RouterState state() {
+        return STATE;
+    }
+
+    /** What traffic goes to now (empty: nothing routed). */
+    public synchronized List<String> routed() {
+        return routed == null ? List.of() : List.copyOf(routed);
+    }
+}
