@@ -18,11 +18,14 @@ import java.time.Duration;
 /** One Docker engine reached through docker-java, with the registry credentials the user configured. */
 public final class DockerEngine implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final DockerClient client;
-    private final DockerHttpClient http;
-    private final DefaultDockerClientConfig config;
     private final Connections connections;
     private final String host;
+    private final String certPath;
+    /** Made on first use: a rollback, status or heal of the standby talks to Consul and the proxy only. */
+    private Client made;
+
+    private record Client(DefaultDockerClientConfig config, DockerHttpClient http, DockerClient docker) {
+    }
 
     public DockerEngine(Connections connections) {
         this(connections, connections.dockerHost(), null);
@@ -32,32 +35,39 @@ public final class DockerEngine implements Closeable {
     public DockerEngine(Connections connections, String host, String certPath) {
         this.connections = connections;
         this.host = host;
-        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(host)
-                .withDockerConfig(connections.dockerConfig().toString());
-        if (certPath != null) {
-            b.withDockerTlsVerify(true).withDockerCertPath(certPath);
+        this.certPath = certPath;
+    }
+
+    private synchronized Client made() {
+        if (made == null) {
+            DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                    .withDockerHost(host)
+                    .withDockerConfig(connections.dockerConfig().toString());
+            if (certPath != null) {
+                b.withDockerTlsVerify(true).withDockerCertPath(certPath);
+            }
+            DefaultDockerClientConfig config = b.build();
+            // Builds, pushes and pulls stream for minutes: no response timeout (ENVIRONMENT.md), a short connect timeout.
+            DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                    .dockerHost(config.getDockerHost())
+                    .sslConfig(config.getSSLConfig())
+                    .maxConnections(64)
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .build();
+            made = new Client(config, http, DockerClientImpl.getInstance(config, http));
         }
-        this.config = b.build();
-        // Builds, pushes and pulls stream for minutes: no response timeout (ENVIRONMENT.md), a short connect timeout.
-        this.http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(64)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build();
-        this.client = DockerClientImpl.getInstance(config, http);
+        return made;
     }
 
     public DockerClient client() {
-        return client;
+        return made().docker();
     }
 
     /** A GET on the engine's API read as JSON: for the fields docker-java's models lack (a task's published ports). */
     JsonNode getJson(String pathAndQuery) {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET).path(pathAndQuery).build();
-        try (DockerHttpClient.Response r = http.execute(request)) {
+        try (DockerHttpClient.Response r = made().http().execute(request)) {
             if (r.getStatusCode() != 200) {
                 throw new IllegalStateException("GET " + pathAndQuery + " on " + host + " answered " + r.getStatusCode());
             }
@@ -73,7 +83,7 @@ public final class DockerEngine implements Closeable {
 
     public void ping() {
         try {
-            client.pingCmd().exec();
+            client().pingCmd().exec();
         } catch (RuntimeException e) {
             throw new SystemUnreachableException("Docker", "no engine answers at " + host() + " (" + rootMessage(e) + ")", e);
         }
@@ -92,7 +102,7 @@ public final class DockerEngine implements Closeable {
             return registry == null ? auth : auth.withRegistryAddress(registry);
         }
         try {
-            return config.effectiveAuthConfig(imageRef);
+            return made().config().effectiveAuthConfig(imageRef);
         } catch (RuntimeException e) {
             return null;
         }
@@ -107,7 +117,9 @@ public final class DockerEngine implements Closeable {
     }
 
     @Override
-    public void close() throws IOException {
-        client.close();
+    public synchronized void close() throws IOException {
+        if (made != null) {
+            made.docker().close();
+        }
     }
 }

@@ -19,6 +19,14 @@ public enum OperationKind {
     /** Putting back, or finishing, what an interrupted operation left. */
     REPAIR;
 
+    /**
+     * Whether planning it needs the replicas' run state from the cluster. A person's rollback flips to what Consul
+     * calls passing and needs no Docker at all, which keeps the command quick in an incident.
+     */
+    public boolean readsReplicas() {
+        return this != ROLLBACK;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

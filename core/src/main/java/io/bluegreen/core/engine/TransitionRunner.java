@@ -60,7 +60,7 @@ public final class TransitionRunner {
             Optional<Transition> planned;
             try {
                 observed = pc.run(Phase.RESOLVE, "reading bluegreen/" + q.service() + "/state, its replicas and their health",
-                        () -> observe(q.service(), q.router()));
+                        () -> observe(q.service(), q.router(), q.kind().readsReplicas()));
                 planned = q.plan().plan(observed, pc);
             } catch (RuntimeException e) {
                 if (!(e instanceof RefusedException)) {
@@ -78,14 +78,14 @@ public final class TransitionRunner {
         }
     }
 
-    /** One read of everything a planner decides on. */
-    public Observed observe(String service, RouterState routerHint) {
+    /** One read of everything a planner decides on; without {@code replicas}, their run state is left unknown. */
+    public Observed observe(String service, RouterState routerHint, boolean replicas) {
         Versioned<ServiceState> state = sys.store().readState(service);
         RouterState rs = routerHint != null ? routerHint : state.value().router();
-        List<Replica> replicas = sys.cluster().list(service);
+        List<Replica> listed = replicas ? sys.cluster().list(service) : List.of();
         List<Instance> instances = sys.registry().instances(service);
         Optional<String> routed = rs == null ? Optional.empty() : sys.routerForState().apply(rs).snapshot();
-        return new Observed(service, state, replicas, instances, routed, sys.cluster().startsPartOfADeploy());
+        return new Observed(service, state, listed, instances, routed, sys.cluster().startsPartOfADeploy());
     }
 
     static String holder(OperationKind kind, String id) {

@@ -141,7 +141,7 @@ public final class Healer {
 
     /** The state, the replicas' run state and Consul's health; no router is read (the policy does not need it). */
     private HealDecision observe(String service) {
-        return HealPolicy.decide(new TransitionRunner(sys).observe(service, RouterState.NONE));
+        return HealPolicy.decide(new TransitionRunner(sys).observe(service, RouterState.NONE, true));
     }
 
     private boolean expired(String note) {
