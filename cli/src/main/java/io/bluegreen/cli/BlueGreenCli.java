@@ -2,14 +2,8 @@ package io.bluegreen.cli;
 
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Connections;
-import io.bluegreen.core.engine.DeployFailedException;
-import io.bluegreen.core.engine.port.LockUnavailableException;
+import io.bluegreen.core.engine.FailureKind;
 import io.bluegreen.core.engine.Redactor;
-import io.bluegreen.core.engine.RollbackFailedException;
-import io.bluegreen.core.engine.RefusedException;
-import io.bluegreen.core.engine.StandbyRollback;
-import io.bluegreen.core.engine.port.SystemUnreachableException;
-import io.bluegreen.core.spec.InvalidSpecException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -77,30 +71,10 @@ public final class BlueGreenCli {
 
     private int report(Exception e) {
         Redactor redactor = new Redactor(secretsFromEnvironment());
-        int code;
-        String label;
-        if (e instanceof InvalidSpecException) {
-            code = INVALID;
-            label = "error";
-        } else if (e instanceof SystemUnreachableException) {
-            code = UNREACHABLE;
-            label = "unreachable, nothing changed";
-        } else if (e instanceof RollbackFailedException) {
-            code = NEEDS_HUMAN;
-            label = "ROLLBACK FAILED";
-        } else if (e instanceof DeployFailedException) {
-            code = FAILED;
-            label = "failed";
-        } else if (e instanceof LockUnavailableException || e instanceof RefusedException) {
-            code = FAILED;
-            label = "refused";
-        } else {
-            code = FAILED;
-            label = "failed (" + e.getClass().getSimpleName() + ")";
-        }
-        err.println("bluegreen: " + label + ": " + redactor.redact(e.getMessage()));
+        FailureKind kind = FailureKind.of(e);
+        err.println("bluegreen: " + kind.label(e) + ": " + redactor.redact(e.getMessage()));
         err.flush();
-        return code;
+        return kind.exitCode();
     }
 
     /** Every secret the environment holds, so that not even an unexpected error message can print one. */

@@ -21,8 +21,7 @@ final class RollbackCommand extends Subcommand implements Callable<Integer> {
         try (BlueGreen bg = cli.connect()) {
             DeployResult r = new StandbyRollback(bg.systemsForService(s), new EventPrinter(cli.out(), json)).rollback(s);
             if (!json) {
-                cli.out().println(s + " is back on " + r.color() + " (" + r.version() + ") after "
-                        + EventPrinter.seconds(r.durationMs()));
+                cli.out().println(r.backOn());
             }
             return BlueGreenCli.OK;
         }

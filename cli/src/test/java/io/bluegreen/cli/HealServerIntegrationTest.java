@@ -4,7 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.it.NginxProxy;
 import io.bluegreen.core.it.ServiceUnderTest;
+import io.bluegreen.core.it.Specs;
 import io.bluegreen.core.it.Stack;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +21,7 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /** `bluegreen heal-server` against the real Consul: authentication, limits, replay refusal, and that it answers at once. */
 public class HealServerIntegrationTest {
@@ -26,6 +30,8 @@ public class HealServerIntegrationTest {
             + "\"ServiceID\":\"x\",\"ServiceName\":\"%s\"}]";
     @Rule
     public ServiceUnderTest svc = new ServiceUnderTest("hs");
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
     private final String secret = "s3cret-" + UUID.randomUUID();
     private final Map<String, String> env = new HashMap<>(Stack.env());
     private CliRun server;
@@ -108,5 +114,30 @@ public class HealServerIntegrationTest {
         assertEquals(409, post(svc.name(), secret, "12", empty).statusCode());
         assertEquals(202, post(svc.name(), secret, "13", empty).statusCode());
         assertTrue(server.out(), server.out().contains("-> 409 replayed: index 12"));
+    }
+
+    private HttpResponse<String> rollback(String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/rollback/" + svc.name())).timeout(Duration.ofSeconds(90))
+                .header("X-Bluegreen-Token", token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What `bin/bluegreen rollback` uses when BLUEGREEN_HEAL_URL names a running server: no JVM start in an incident. */
+    @Test
+    public void rollsBackThroughTheServerWithTheCommandsExitCodes() throws Exception {
+        HttpResponse<String> nothing = rollback(secret);
+        assertEquals(nothing.body(), 409, nothing.statusCode());
+        assertEquals("1", nothing.headers().firstValue("X-Bluegreen-Exit").orElse(""));
+        assertTrue(nothing.body(), nothing.body().startsWith("bluegreen: refused: ") && nothing.body().contains("nothing was ever deployed"));
+        NginxProxy nginx = svc.nginx();
+        Deployer deployer = new Deployer(Stack.shared().systems(), e -> { });
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", nginx, "10m", null));
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v2", nginx, "10m", null));
+        assertEquals(401, rollback(secret + "x").statusCode());
+        HttpResponse<String> back = rollback(secret);
+        assertEquals(back.body(), 200, back.statusCode());
+        assertEquals("0", back.headers().firstValue("X-Bluegreen-Exit").orElse(""));
+        assertTrue(back.body(), back.body().startsWith(svc.name() + " is back on blue (v1) after "));
+        assertTrue(Stack.get(nginx.url()).body().contains("v1"));
     }
 }

@@ -12,36 +12,60 @@ import io.bluegreen.core.docker.EnginesReplicaCluster;
 import io.bluegreen.core.docker.Registrator;
 import io.bluegreen.core.docker.SwarmReplicaCluster;
 import io.bluegreen.core.engine.Connections;
+import io.bluegreen.core.engine.DeployListener;
+import io.bluegreen.core.engine.DeployResult;
+import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.engine.History;
+import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Redactor;
-import io.bluegreen.core.engine.port.ReplicaCluster;
+import io.bluegreen.core.engine.ServiceRepair;
+import io.bluegreen.core.engine.StandbyRollback;
+import io.bluegreen.core.engine.StatusReader;
+import io.bluegreen.core.engine.StatusReport;
 import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.engine.port.ReplicaCluster;
+import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.HealWorker;
+import io.bluegreen.core.heal.Healer;
+import io.bluegreen.core.heal.WatchIndexes;
+import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.proxy.Routers;
+import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.TargetSpec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The front door: wires the real adapters (one Docker engine, a Consul agent, the spec's proxy) behind
- * the engine's ports. The CLI and the Jenkins plugin both start here.
+ * The front door: wires the real adapters (the Docker engines, a Consul agent, the spec's proxy) behind the engine's
+ * ports. The CLI and the Jenkins plugin both start here, and act on a service only through the operations below
+ * ({@link #deploy}, {@link #rollback}, {@link #status}, {@link #repair}, {@link #history}, {@link #healer},
+ * {@link #watchReceiver}): each one chooses the systems itself, a spec's {@code target:} for a deploy and the target
+ * recorded in the service's state for everything else, so no caller can act on the wrong engines.
  */
 public final class BlueGreen implements Closeable {
     private final Connections connections;
     private final DockerEngine docker;
     private final Systems systems;
+    private final Function<TargetSpec, ReplicaCluster> openCluster;
     private final Map<TargetSpec, Systems> byTarget = new ConcurrentHashMap<>();
-    private final List<Closeable> targetEngines = new CopyOnWriteArrayList<>();
+    private final List<ReplicaCluster> opened = new CopyOnWriteArrayList<>();
 
-    private BlueGreen(Connections connections, DockerEngine docker, Systems systems) {
+    /** {@code openCluster} opens the cluster of a target that is not local; it is called once per target. */
+    BlueGreen(Connections connections, DockerEngine docker, Systems systems, Function<TargetSpec, ReplicaCluster> openCluster) {
         this.connections = connections;
         this.docker = docker;
         this.systems = systems;
+        this.openCluster = openCluster;
     }
 
     public static BlueGreen connect(Connections connections) {
@@ -50,32 +74,75 @@ public final class BlueGreen implements Closeable {
         Systems systems = new Systems(new DockerReplicaCluster(docker), new DockerImageStore(docker),
                 new ConsulServiceRegistry(consul), new ConsulStateStore(consul), new ConsulServiceLock(consul),
                 Routers::forSpec, Routers::forState, new Redactor(connections.secrets()), Clock.systemUTC());
-        return new BlueGreen(connections, docker, systems);
+        return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
+                ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker));
     }
 
+    /** A blue-green deploy of {@code spec} on the engines its {@code target:} names. */
+    public DeployResult deploy(DeploymentSpec spec, DeployListener events) {
+        return new Deployer(systemsFor(spec.target()), events).deploy(spec);
+    }
+
+    /** Traffic back to the warm standby, on the engines the service runs on. */
+    public DeployResult rollback(String service, DeployListener events) {
+        return new StandbyRollback(systemsForService(service), events).rollback(service);
+    }
+
+    /** What runs where and how healthy, read from the engines the service runs on. */
+    public StatusReport status(String service) {
+        return new StatusReader(systemsForService(service)).read(service);
+    }
+
+    /** Undoes or finishes an interrupted operation from its journal; what was done, or empty when nothing was interrupted. */
+    public Optional<String> repair(String service, DeployListener events) {
+        return new ServiceRepair(systemsForService(service)).repair(service, events);
+    }
+
+    /** The newest {@code limit} history records of the service (they live in Consul, whatever the target). */
+    public List<HistoryRecord> history(String service, int limit) {
+        return new History(systems).list(service, limit);
+    }
+
+    /** The heal of one service, acting on the engines the service runs on. */
+    public Healer healer(String service, HealSettings settings, DeployListener events) {
+        return new Healer(systemsForService(service), settings, events);
+    }
+
+    /**
+     * Starts a heal worker for each service of {@code settings} (each on the engines the service runs on: it reconciles
+     * at once and on each change of the service's health) behind one receiver of Consul's watch POSTs; the caller closes
+     * it. {@code events} gets the heals' engine events, {@code log} one line per heal and reconcile.
+     */
+    public WatchReceiver watchReceiver(Map<String, HealSettings> settings, DeployListener events, Consumer<String> log) {
+        Map<String, HealWorker> workers = new LinkedHashMap<>();
+        settings.forEach((service, s) -> {
+            Systems sys = systemsForService(service);
+            workers.put(service, new HealWorker(service, sys, new Healer(sys, s, events), log));
+        });
+        return new WatchReceiver(workers, new WatchIndexes(systems.store())::accept, systems.redactor());
+    }
+
+    /** The local engine's systems: what does not depend on a service's target (Consul's store, pings, the redactor). */
     public Systems systems() {
         return systems;
     }
 
-    /** The systems for a spec's target: the local engine's, its engines' or its swarm's (connected once per target). */
+    /** The systems for a target: the local engine's, its engines' or its swarm's (connected once per target). */
     public Systems systemsFor(TargetSpec target) {
         if (target == null || target.isLocal()) {
             return systems;
         }
         return byTarget.computeIfAbsent(target, t -> {
-            ReplicaCluster cluster;
-            if (t.type() == TargetSpec.Type.SWARM) {
-                SwarmReplicaCluster swarm = new SwarmReplicaCluster(connections, t, docker);
-                targetEngines.add(swarm);
-                cluster = swarm;
-            } else {
-                EnginesReplicaCluster engines = new EnginesReplicaCluster(connections, t, docker);
-                targetEngines.add(engines);
-                cluster = engines;
-            }
+            ReplicaCluster cluster = openCluster.apply(t);
+            opened.add(cluster);
             return new Systems(cluster, systems.images(), systems.registry(), systems.store(),
                     systems.lock(), systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock());
         });
+    }
+
+    /** The systems for a service already deployed: its state names the target it was deployed to. */
+    public Systems systemsForService(String service) {
+        return systemsFor(systems.store().readState(service).value().runsOn());
     }
 
     /**
@@ -89,15 +156,12 @@ public final class BlueGreen implements Closeable {
         return new Registrator(engines, new AgentServices(consul), systems.registry(), systems.store(), scope, log);
     }
 
-    /** The systems for a service already deployed: its state names the target it was deployed to. */
-    public Systems systemsForService(String service) {
-        return systemsFor(systems.store().readState(service).value().runsOn());
-    }
-
     @Override
     public void close() throws IOException {
-        for (Closeable c : targetEngines) {
-            c.close();
+        for (ReplicaCluster c : opened) {
+            if (c instanceof Closeable closeable) {
+                closeable.close();
+            }
         }
         docker.close();
     }

@@ -13,4 +13,9 @@ public record DeployResult(String service, String deployId, String color, String
                         List<String> warnings) {
         this(service, deployId, color, previousColor, version, image, digest, durationMs, phases, warnings, null);
     }
+
+    /** What `bluegreen rollback` says when done, wherever it ran: "vote is back on blue (v1) after 0.2s". */
+    public String backOn() {
+        return service + " is back on " + color + " (" + version + ") after " + EventLines.seconds(durationMs);
+    }
 }

@@ -1,5 +1,6 @@
 package io.bluegreen.core.heal;
 
+import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.Observed;
 import io.bluegreen.core.engine.ServiceState;
@@ -93,6 +94,19 @@ public final class HealWorker implements AutoCloseable {
         } finally {
             running = null;
         }
+    }
+
+    /**
+     * A person's rollback through the server: a running heal is interrupted (a person decided; it undoes what it
+     * started), then the flip to the standby runs on the caller's thread, under the service lock like any operation.
+     */
+    public DeployResult rollback() {
+        Healer.Run r = running;
+        if (r != null) {
+            r.cancel("a person asked for a rollback");
+            log.accept("rollback " + service + ": interrupting the running heal");
+        }
+        return healer.rollback(service);
     }
 
     /** Interrupts the running heal when {@code d} is more urgent than what it acts on; true when it did. */

@@ -3,6 +3,7 @@ package io.bluegreen.core.heal;
 import io.bluegreen.core.engine.Cancellation;
 import io.bluegreen.core.engine.DeployEvent;
 import io.bluegreen.core.engine.DeployIds;
+import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.OperationKind;
@@ -137,6 +138,11 @@ public final class Healer {
             return outcome(decision, preempted ? HealOutcome.Result.PREEMPTED : HealOutcome.Result.FAILED, decision.reason() + "; "
                     + (preempted ? "" : "the heal could not help: ") + e.getMessage(), t0);
         }
+    }
+
+    /** A person's rollback to the warm standby, on this service's systems (the heal server's quick path). */
+    public DeployResult rollback(String service) {
+        return new StandbyRollback(sys, listener).rollback(service);
     }
 
     /** The state, the replicas' run state and Consul's health; no router is read (the policy does not need it). */
