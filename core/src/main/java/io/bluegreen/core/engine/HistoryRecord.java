@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * {@code bluegreen/S/history/<id>}: one deploy, rollback or repair, whatever its outcome. {@code flip} holds the
  * measured switch of a deploy that flipped; records written before it existed, and operations without a flip,
- * have none.
+ * have none. {@code recipe}: how a release's replicas were started (records before it existed have none).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HistoryRecord(String id, String kind, String outcome, String service, String version, String color,
                             String previousColor, String image, String digest, String startedAt, String endedAt,
-                            long durationMs, String reason, List<PhaseTiming> phases, FlipFigures flip) {
+                            long durationMs, String reason, List<PhaseTiming> phases, FlipFigures flip, Recipe recipe) {
 
     /** The one way records are made: {@code of(...)} names the operation, the setters say what it acted on. */
     public static Builder of(String id, String kind, String service) {
@@ -33,6 +33,7 @@ public record HistoryRecord(String id, String kind, String outcome, String servi
         private String reason;
         private List<PhaseTiming> phases = List.of();
         private FlipFigures flip;
+        private Recipe recipe;
 
         private Builder(String id, String kind, String service) {
             this.id = id;
@@ -82,9 +83,15 @@ public record HistoryRecord(String id, String kind, String outcome, String servi
             return this;
         }
 
+        /** How the release was started, so `rollback --to` can start it again the same way. */
+        public Builder recipe(Recipe r) {
+            recipe = r;
+            return this;
+        }
+
         public HistoryRecord build(String endedAt) {
             return new HistoryRecord(id, kind, outcome, service, version, color, previousColor, image, digest, startedAt,
-                    endedAt, (System.nanoTime() - startNanos) / 1_000_000, reason, phases, flip);
+                    endedAt, (System.nanoTime() - startNanos) / 1_000_000, reason, phases, flip, recipe);
         }
     }
 

@@ -16,8 +16,15 @@ public enum OperationKind {
     RENEW,
     /** The active version deployed again from its recorded recipe, gated: a heal with no healthy standby. */
     REDEPLOY,
+    /** An older version from the history deployed again (`rollback --to VERSION`), gated like a deploy. */
+    ROLLBACK_TO,
     /** Putting back, or finishing, what an interrupted operation left. */
     REPAIR;
+
+    /** A new set of replicas into the idle color, flipped to: its failure is "rolled back", traffic where it was. */
+    public boolean isRelease() {
+        return this == DEPLOY || this == REDEPLOY || this == ROLLBACK_TO;
+    }
 
     /**
      * Whether planning it needs the replicas' run state from the cluster. A person's rollback flips to what Consul

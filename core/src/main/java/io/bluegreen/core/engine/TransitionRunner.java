@@ -140,8 +140,10 @@ public final class TransitionRunner {
 
         private String summary(long ms) {
             return switch (t.kind()) {
-                case DEPLOY, REDEPLOY -> (t.kind() == OperationKind.REDEPLOY ? "redeployed " : "deployed ") + t.service()
-                        + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms";
+                case DEPLOY -> "deployed " + t.service() + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms";
+                case REDEPLOY -> "redeployed " + t.service() + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms";
+                case ROLLBACK_TO -> "rolled " + t.service() + " back to " + t.version() + " in " + t.color().label() + " in "
+                        + ms + " ms";
                 case ROLLBACK, FAIL_BACK -> "rolled back " + t.service() + " to " + t.color().label() + " (" + t.version()
                         + ") in " + ms + " ms";
                 default -> "replaced " + (t.start().map(ReplicaPlan::count).orElse(0)) + " replica(s) of " + t.service()
@@ -272,7 +274,7 @@ public final class TransitionRunner {
             }
             sys.store().deleteJournal(t.service());
             boolean preempted = cause instanceof Cancellation.PreemptedException;
-            boolean release = t.kind() == OperationKind.DEPLOY || t.kind() == OperationKind.REDEPLOY;
+            boolean release = t.kind().isRelease();
             record(pc, t.kind(), t, preempted ? Outcome.PREEMPTED : release ? Outcome.ROLLED_BACK : Outcome.FAILED, reason, startedAt, t0, flip);
             Color active = observed.state().activeColor().orElse(null);
             String traffic = active == null ? "no color was active before; none is now" : "traffic stays on " + active.label();
@@ -298,7 +300,8 @@ public final class TransitionRunner {
             sys.store().appendHistory(pc.service(), HistoryRecord.of(pc.operationId(), kind.label(), pc.service())
                     .outcome(outcome.label()).release(version, image, t == null ? null : t.digest())
                     .colors(t == null ? null : t.color().label(), t == null || t.previous() == null ? null : t.previous().label())
-                    .started(startedAt, t0).reason(pc.redact(reason)).phases(pc.timings()).flip(flip).build(pc.now()));
+                    .started(startedAt, t0).reason(pc.redact(reason)).phases(pc.timings()).flip(flip)
+                    .recipe(t == null || t.start().isEmpty() ? null : t.commit().colorState().recipe()).build(pc.now()));
         } catch (RuntimeException e) {
             pc.warn(Phase.RETIRE, "could not write the history record: " + e.getMessage());
         }

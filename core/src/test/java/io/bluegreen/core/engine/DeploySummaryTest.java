@@ -47,7 +47,7 @@ public class DeploySummaryTest {
     public void aRolledBackDeployCarriesItsReason() throws Exception {
         HistoryRecord h = new HistoryRecord("d3", "deploy", "rolled-back", "vote", "v3", "blue", "green",
                 "127.0.0.1:5000/vote:v3", null, "2026-01-01T00:00:00Z", "2026-01-01T00:00:30Z", 30000,
-                "gate: 0 of 2 replicas passed within 30s", PHASES, null);
+                "gate: 0 of 2 replicas passed within 30s", PHASES, null, null);
         DeploySummary s = DeploySummary.failed(h, "v2");
         assertFalse(s.isSucceeded());
         assertEquals("rolled-back", s.getOutcome());

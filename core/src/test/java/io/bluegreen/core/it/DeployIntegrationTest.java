@@ -16,6 +16,7 @@ import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.port.LockUnavailableException;
+import io.bluegreen.core.engine.Redeployment;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaReplacement;
 import io.bluegreen.core.engine.RefusedException;
@@ -189,6 +190,31 @@ public class DeployIntegrationTest {
         }
         assertEquals(before, world());
         assertTrue(viaProxy().body().contains("v1"));
+    }
+
+    /** `rollback --to`: a version from the history, through the gated deploy path, with its recorded image. */
+    @Test
+    public void rollbackToAnOlderVersionRedeploysItFromTheHistory() throws Exception {
+        deploy("v1");
+        deploy("v2");
+        try {
+            new Redeployment(sys, events::add).rollbackTo(service, "v9", Duration.ofSeconds(10));
+            fail("v9 was never released");
+        } catch (RefusedException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("no successful release of " + service + " v9")
+                    && e.getMessage().contains("released: v2, v1"));
+        }
+        DeployResult back = new Redeployment(sys, events::add).rollbackTo(service, "v1", Duration.ofSeconds(10));
+        assertEquals("blue", back.color());
+        assertEquals("v1", back.version());
+        assertTrue(viaProxy().body().contains("v1"));
+        HistoryRecord last = sys.store().history(service, 1).get(0);
+        assertEquals("rollback-to", last.kind());
+        assertEquals("succeeded", last.outcome());
+        assertNotNull("the recipe is recorded for the next rollback --to", last.recipe());
+        Set<String> versions = sys.cluster().list(service).stream().map(r -> r.color() + ":" + r.version())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals("v1 again in blue, v2 the warm standby", Set.of("BLUE:v1", "GREEN:v2"), versions);
     }
 
     @Test
