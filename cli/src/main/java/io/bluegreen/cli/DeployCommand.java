@@ -2,7 +2,6 @@ package io.bluegreen.cli;
 
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.DeployResult;
-import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.SpecReader;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ final class DeployCommand extends Subcommand implements Callable<Integer> {
         }
         DeploymentSpec spec = SpecReader.read(file, overrides);
         try (BlueGreen bg = cli.connect()) {
-            DeployResult r = new Deployer(bg.systemsFor(spec.target()), new EventPrinter(cli.out(), json)).deploy(spec);
+            DeployResult r = bg.deploy(spec, new EventPrinter(cli.out(), json));
             if (!json) {
                 cli.out().println(spec.service() + " " + r.version() + " is live on " + r.color()
                         + (r.previousColor() == null ? "" : " (" + r.previousColor() + " kept as warm standby)"));

@@ -39,7 +39,7 @@ final class HealCommand extends Subcommand implements Callable<Integer> {
                         + ", " + payload.critical() + " critical; re-reading health from Consul");
             }
             // The service's own cluster (its target is kept in its state): a heal on several engines acts there.
-            Healer healer = new Healer(bg.systemsForService(s), settings, events);
+            Healer healer = bg.healer(s, settings, events);
             HealOutcome o = healer.heal(s);
             print(s, o);
             // No further watch event may come for what happened during a heal that failed (a cascade: the rest died

@@ -1,7 +1,7 @@
 package io.bluegreen.cli;
 
 import io.bluegreen.core.engine.Secret;
-import io.bluegreen.core.heal.HealServer;
+import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.spec.InvalidSpecException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 /** The heal server's shared secret: {@code --secret-file FILE}, else the variable {@value #ENV}. Never printed. */
 final class HealSecretOption {
     static final String ENV = "BLUEGREEN_HEAL_SECRET";
-    private static final int MAX_LENGTH = 4096;
 
     @Option(names = "--secret-file", paramLabel = "FILE",
             description = "file holding the shared secret Consul sends in X-Bluegreen-Token (else $" + ENV + ")")
@@ -24,22 +23,16 @@ final class HealSecretOption {
         String value = secretFile != null ? read(secretFile) : cli.env().get(ENV);
         if (value == null || value.isBlank()) {
             throw new InvalidSpecException("--secret-file or " + ENV + ": a shared secret of at least "
-                    + HealServer.MIN_SECRET_LENGTH + " characters is required");
+                    + WatchReceiver.MIN_SECRET_LENGTH + " characters is required");
         }
-        String secret = value.strip();
-        if (secret.length() < HealServer.MIN_SECRET_LENGTH || secret.length() > MAX_LENGTH) {
-            throw new InvalidSpecException(source + ": the secret must have " + HealServer.MIN_SECRET_LENGTH + " to "
-                    + MAX_LENGTH + " characters, it has " + secret.length());
-        }
-        if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new InvalidSpecException(source + ": the secret must be printable ASCII without spaces (it goes into an HTTP header)");
-        }
-        return new Secret(secret);
+        Secret secret = new Secret(value.strip());
+        WatchReceiver.requireValid(secret, source);
+        return secret;
     }
 
     private static String read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(MAX_LENGTH + 2);
+            byte[] bytes = in.readNBytes(WatchReceiver.MAX_SECRET_LENGTH + 2);
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new InvalidSpecException("--secret-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");

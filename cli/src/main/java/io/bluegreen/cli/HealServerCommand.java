@@ -4,12 +4,13 @@ import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Secret;
 import io.bluegreen.core.heal.HealServer;
 import io.bluegreen.core.heal.HealSettings;
-import io.bluegreen.core.heal.Healer;
 import io.bluegreen.core.spec.InvalidSpecException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +52,9 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
         try (BlueGreen bg = cli.connect()) {
             bg.systems().store().ping();
             EventPrinter events = new EventPrinter(cli.out(), json);
-            HealServer server = HealServer.start(address, token, bg.systems(), List.copyOf(names),
-                    s -> new Healer(bg.systemsForService(s), settings, events), this::log);
+            Map<String, HealSettings> healed = new LinkedHashMap<>();
+            names.forEach(s -> healed.put(s, settings));
+            HealServer server = HealServer.start(address, token, bg.watchReceiver(healed, events, this::log), this::log);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 stop.countDown();

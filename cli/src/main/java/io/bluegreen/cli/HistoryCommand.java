@@ -2,7 +2,6 @@ package io.bluegreen.cli;
 
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.FlipFigures;
-import io.bluegreen.core.engine.History;
 import io.bluegreen.core.engine.HistoryRecord;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +26,7 @@ final class HistoryCommand extends Subcommand implements Callable<Integer> {
             throw new io.bluegreen.core.spec.InvalidSpecException("--limit: must be from 1 to 10000, got " + limit);
         }
         try (BlueGreen bg = cli.connect()) {
-            List<HistoryRecord> records = new History(bg.systems()).list(s, limit);
+            List<HistoryRecord> records = bg.history(s, limit);
             if (json) {
                 cli.out().println(StatusCommand.JSON.writeValueAsString(records));
                 return BlueGreenCli.OK;

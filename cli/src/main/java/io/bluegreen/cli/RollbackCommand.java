@@ -2,7 +2,6 @@ package io.bluegreen.cli;
 
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.DeployResult;
-import io.bluegreen.core.engine.StandbyRollback;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +18,7 @@ final class RollbackCommand extends Subcommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String s = service.validated();
         try (BlueGreen bg = cli.connect()) {
-            DeployResult r = new StandbyRollback(bg.systemsForService(s), new EventPrinter(cli.out(), json)).rollback(s);
+            DeployResult r = bg.rollback(s, new EventPrinter(cli.out(), json));
             if (!json) {
                 cli.out().println(r.backOn());
             }

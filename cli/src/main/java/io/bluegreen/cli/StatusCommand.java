@@ -3,8 +3,6 @@ package io.bluegreen.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bluegreen.core.BlueGreen;
-import io.bluegreen.core.engine.ServiceRepair;
-import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.StatusReport;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -29,12 +27,11 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String s = service.validated();
         try (BlueGreen bg = cli.connect()) {
-            StatusReader reader = new StatusReader(bg.systemsForService(s));
             if (repair) {
-                Optional<String> done = new ServiceRepair(bg.systemsForService(s)).repair(s, new EventPrinter(cli.err(), false));
+                Optional<String> done = bg.repair(s, new EventPrinter(cli.err(), false));
                 cli.err().println(done.orElse("nothing to repair: no interrupted operation on " + s));
             }
-            StatusReport report = reader.read(s);
+            StatusReport report = bg.status(s);
             if (json) {
                 cli.out().println(JSON.writeValueAsString(report));
             } else {

@@ -16,11 +16,15 @@ import java.util.function.Consumer;
  * Receives Consul's HTTP watch handler POSTs on {@code /v1/heal/<service>} (JDK HTTP server, no framework) with one
  * secret for every service, and answers each as the {@link WatchReceiver} says: 405, 401 (the same for known and
  * unknown services), 404 for a service it does not heal (after authentication), 413, 400, 409, else 202 at once while
- * the service's {@link HealWorker} heals in the background.
+ * the service's {@link HealWorker} heals in the background. {@code POST /v1/rollback/<service>} with the same secret is
+ * a person's rollback ({@link WatchReceiver#rollback}), answered when done, with the CLI's exit code in
+ * {@value #EXIT_HEADER}: what {@code bin/bluegreen rollback} asks in an incident instead of starting a JVM.
  */
 public final class HealServer implements AutoCloseable {
     public static final String TOKEN_HEADER = WatchGate.TOKEN_HEADER;
     public static final String PATH = "/v1/heal/";
+    public static final String ROLLBACK_PATH = "/v1/rollback/";
+    public static final String EXIT_HEADER = "X-Bluegreen-Exit";
     private final HttpServer server;
     private final ExecutorService requests;
     private final Secret secret;
@@ -41,7 +45,7 @@ public final class HealServer implements AutoCloseable {
      */
     public static HealServer start(InetSocketAddress listen, Secret secret, WatchReceiver receiver, Consumer<String> log)
             throws IOException {
-        WatchReceiver.requireStrong(secret, "the heal server's secret");
+        WatchReceiver.requireValid(secret, "the heal server's secret");
         HttpServer http = HttpServer.create(listen, 16);
         ExecutorService requests = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "heal-server-http");
@@ -63,12 +67,17 @@ public final class HealServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
             String line = ex.getRequestMethod() + " " + abbreviate(path) + " from " + ex.getRemoteAddress().getAddress().getHostAddress();
-            String service = path.startsWith(PATH) ? path.substring(PATH.length()) : "";
-            WatchReceiver.Reply reply = receiver.receive(new WatchReceiver.Request(ex.getRequestMethod(), service,
-                    ex.getRequestHeaders().getFirst(TOKEN_HEADER), ex.getRequestHeaders().getFirst("X-Consul-Index"),
-                    ex.getRequestBody()), secret);
+            boolean rollback = path.startsWith(ROLLBACK_PATH);
+            String prefix = rollback ? ROLLBACK_PATH : PATH;
+            WatchReceiver.Request request = new WatchReceiver.Request(ex.getRequestMethod(),
+                    path.startsWith(prefix) ? path.substring(prefix.length()) : "", ex.getRequestHeaders().getFirst(TOKEN_HEADER),
+                    ex.getRequestHeaders().getFirst("X-Consul-Index"), ex.getRequestBody());
+            WatchReceiver.Reply reply = rollback ? receiver.rollback(request, secret) : receiver.receive(request, secret);
             if (reply.status() == 405) {
                 ex.getResponseHeaders().add("Allow", "POST");
+            }
+            if (reply.exitCode() != null) {
+                ex.getResponseHeaders().set(EXIT_HEADER, reply.exitCode().toString());
             }
             log.accept(line + " -> " + reply.status() + " " + reply.message());
             byte[] body = (reply.message() + "\n").getBytes(StandardCharsets.UTF_8);

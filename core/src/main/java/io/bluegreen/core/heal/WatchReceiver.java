@@ -1,5 +1,7 @@
 package io.bluegreen.core.heal;
 
+import io.bluegreen.core.engine.DeployResult;
+import io.bluegreen.core.engine.FailureKind;
 import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.Secret;
 import io.bluegreen.core.spec.InvalidSpecException;
@@ -17,11 +19,13 @@ import java.util.function.BiPredicate;
  * only POST (405); the secret in {@link WatchGate#TOKEN_HEADER}, compared in constant time, against a decoy when the
  * service has none, so the answer (401) and its time are the same for a wrong secret and a service nobody watches; a
  * service with a worker here (404); then {@link WatchGate#admit} (413, 400, 409); then the service's
- * {@link HealWorker} is triggered and the answer is 202 at once (503 once the worker stopped).
+ * {@link HealWorker} is triggered and the answer is 202 at once (503 once the worker stopped). A person's rollback
+ * ({@link #rollback}) passes the same checks.
  */
 public final class WatchReceiver {
-    /** The shortest secret a watch may use. */
+    /** The shortest and the longest secret a watch may use. */
     public static final int MIN_SECRET_LENGTH = 16;
+    public static final int MAX_SECRET_LENGTH = 4096;
     /** Compared against when a service has no secret, so that case costs what a wrong secret costs. */
     private static final Secret DECOY = new Secret(HexFormat.of().formatHex(randomBytes()));
     private final Map<String, HealWorker> workers;
@@ -32,8 +36,19 @@ public final class WatchReceiver {
     public record Request(String method, String service, String token, String consulIndex, InputStream body) {
     }
 
-    /** The HTTP status and a one-line message to answer with; a 405 also sends {@code Allow: POST}. */
-    public record Reply(int status, String message) {
+    /**
+     * The HTTP status and a one-line message to answer with; a 405 also sends {@code Allow: POST}. A rollback's reply
+     * also carries the exit code the CLI would have ended with ({@code exitCode}; null for a watch POST).
+     */
+    public record Reply(int status, String message, Integer exitCode) {
+        Reply(int status, String message) {
+            this(status, message, null);
+        }
+    }
+
+    /** What follows the checks every request passes. */
+    private interface Admitted {
+        Reply then(HealWorker worker) throws IOException;
     }
 
     /**
@@ -52,15 +67,65 @@ public final class WatchReceiver {
         return b;
     }
 
-    /** Refuses a secret shorter than {@link #MIN_SECRET_LENGTH}, naming {@code whose} and never the value. */
-    public static void requireStrong(Secret secret, String whose) {
-        if (secret.reveal().length() < MIN_SECRET_LENGTH) {
-            throw new InvalidSpecException(whose + " must have at least " + MIN_SECRET_LENGTH + " characters");
+    /**
+     * Refuses a secret that is not {@link #MIN_SECRET_LENGTH} to {@link #MAX_SECRET_LENGTH} printable ASCII characters
+     * without spaces (it travels in an HTTP header); the message names {@code whose}, never the value.
+     */
+    public static void requireValid(Secret secret, String whose) {
+        String s = secret.reveal();
+        if (s.length() < MIN_SECRET_LENGTH || s.length() > MAX_SECRET_LENGTH) {
+            throw new InvalidSpecException(whose + ": the secret must have " + MIN_SECRET_LENGTH + " to "
+                    + MAX_SECRET_LENGTH + " characters, it has " + s.length());
+        }
+        if (!s.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new InvalidSpecException(whose + ": the secret must be printable ASCII without spaces (it goes into an HTTP header)");
         }
     }
 
-    /** Answers {@code r}; {@code expected} is the secret of the service it names, or null when that service has none. */
+    /**
+     * Answers a watch POST {@code r}; {@code expected} is the secret of the service it names, or null when that service
+     * has none.
+     */
     public Reply receive(Request r, Secret expected) throws IOException {
+        return checked(r, expected, worker -> {
+            try {
+                WatchGate.Answer a = WatchGate.admit(r.service(), WatchGate.readBody(r.body()), r.consulIndex(), accept);
+                if (!a.admitted()) {
+                    return new Reply(a.status(), a.message());
+                }
+                HealWorker.Trigger t = worker.trigger("watch index " + a.index());
+                return new Reply(t == HealWorker.Trigger.STOPPED ? 503 : 202, a.message() + "; heal " + t.name().toLowerCase());
+            } catch (RuntimeException e) {
+                return new Reply(503, "failed: " + redactor.redact(e.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * A person's rollback to the warm standby ({@link HealWorker#rollback}: a running heal is interrupted first),
+     * answered when done: 200 with what the CLI prints, else 409 (refused), 400 (invalid), 503 (unreachable) or 500 with
+     * the CLI's error line; either way with the CLI's exit code.
+     */
+    public Reply rollback(Request r, Secret expected) throws IOException {
+        return checked(r, expected, worker -> {
+            try {
+                DeployResult back = worker.rollback();
+                return new Reply(200, back.backOn(), 0);
+            } catch (RuntimeException e) {
+                FailureKind kind = FailureKind.of(e);
+                int status = switch (kind) {
+                    case REFUSED -> 409;
+                    case INVALID -> 400;
+                    case UNREACHABLE -> 503;
+                    case FAILED, NEEDS_HUMAN -> 500;
+                };
+                return new Reply(status, "bluegreen: " + kind.label(e) + ": " + redactor.redact(e.getMessage()), kind.exitCode());
+            }
+        });
+    }
+
+    /** Only POST (405), the secret (401, in constant time), a worker for the service (404); then {@code then}. */
+    private Reply checked(Request r, Secret expected, Admitted then) throws IOException {
         if (!"POST".equals(r.method())) {
             return new Reply(405, "only POST");
         }
@@ -72,16 +137,7 @@ public final class WatchReceiver {
         if (worker == null) {
             return new Reply(404, "not a service healed here (it heals " + String.join(", ", workers.keySet()) + ")");
         }
-        try {
-            WatchGate.Answer a = WatchGate.admit(r.service(), WatchGate.readBody(r.body()), r.consulIndex(), accept);
-            if (!a.admitted()) {
-                return new Reply(a.status(), a.message());
-            }
-            HealWorker.Trigger t = worker.trigger("watch index " + a.index());
-            return new Reply(t == HealWorker.Trigger.STOPPED ? 503 : 202, a.message() + "; heal " + t.name().toLowerCase());
-        } catch (RuntimeException e) {
-            return new Reply(503, "failed: " + redactor.redact(e.getMessage()));
-        }
+        return then.then(worker);
     }
 
     /** Stops every worker at once, each letting a running heal finish for up to {@code wait}. */

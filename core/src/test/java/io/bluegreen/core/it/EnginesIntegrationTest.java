@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.DeployFailedException;
@@ -12,6 +13,7 @@ import io.bluegreen.core.engine.port.ClusterException;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.engine.StatusReport;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.BuildSpec;
 import io.bluegreen.core.spec.DeploymentSpec;
@@ -176,5 +178,28 @@ public class EnginesIntegrationTest {
                 Stack.shared().systems().store().readState(svc.name()).value().target());
         assertTrue(Stack.get(nginx.url()).body().contains("v2"));
         assertEquals(placed, perEngine(found.cluster(), svc.name()));
+    }
+
+    /**
+     * The front door's operations, as the CLI and the Jenkins plugin call them, choose the engines themselves: a
+     * deploy those of its spec's target, status and rollback those the service's state records.
+     */
+    @Test
+    public void theFrontDoorResolvesAnEnginesSpecToItsEngines() throws Exception {
+        NginxProxy nginx = svc.nginx();
+        String target = ExtraEngines.target(engines, null);
+        BlueGreen bg = Stack.shared();
+        DeploymentSpec v1 = Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", nginx, "10m", target);
+        bg.deploy(v1, e -> { });
+        bg.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v2", nginx, "10m", target), e -> { });
+
+        Set<String> addresses = engines.stream().map(ExtraEngines.Engine::address).collect(Collectors.toSet());
+        List<StatusReport.ReplicaStatus> replicas = bg.status(svc.name()).colors().stream()
+                .flatMap(c -> c.replicaStatus().stream()).toList();
+        assertEquals(replicas.toString(), 4, replicas.stream().filter(StatusReport.ReplicaStatus::running).count());
+        assertTrue(replicas.toString(), replicas.stream().allMatch(r -> addresses.contains(r.endpoint().replaceFirst(":\\d+$", ""))));
+        assertEquals("blue", bg.rollback(svc.name(), e -> { }).color());
+        assertTrue(Stack.get(nginx.url()).body().contains("v1"));
+        assertEquals(Set.of("eng1", "eng2", "eng3"), perEngine(systems(v1.target()).cluster(), svc.name()).keySet());
     }
 }
