@@ -18,6 +18,7 @@ import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.History;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Redactor;
+import io.bluegreen.core.engine.Redeployment;
 import io.bluegreen.core.engine.ServiceRepair;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.StatusReader;
@@ -35,6 +36,7 @@ import io.bluegreen.core.spec.TargetSpec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,8 @@ import java.util.function.Function;
  * recorded in the service's state for everything else, so no caller can act on the wrong engines.
  */
 public final class BlueGreen implements Closeable {
+    /** How long `rollback --to` waits for another operation on the service, as a rollback does. */
+    private static final Duration ROLLBACK_LOCK_WAIT = Duration.ofSeconds(60);
     private final Connections connections;
     private final DockerEngine docker;
     private final Systems systems;
@@ -86,6 +90,11 @@ public final class BlueGreen implements Closeable {
     /** Traffic back to the warm standby, on the engines the service runs on. */
     public DeployResult rollback(String service, DeployListener events) {
         return new StandbyRollback(systemsForService(service), events).rollback(service);
+    }
+
+    /** {@code version} from the service's history released again through the gated deploy path, on its engines. */
+    public DeployResult rollbackTo(String service, String version, DeployListener events) {
+        return new Redeployment(systemsForService(service), events).rollbackTo(service, version, ROLLBACK_LOCK_WAIT);
     }
 
     /** What runs where and how healthy, read from the engines the service runs on. */
