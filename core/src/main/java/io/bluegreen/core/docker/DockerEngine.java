@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -14,6 +15,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** One Docker engine reached through docker-java, with the registry credentials the user configured. */
 public final class DockerEngine implements Closeable {
@@ -79,6 +82,13 @@ public final class DockerEngine implements Closeable {
 
     public String host() {
         return host;
+    }
+
+    /** The engine's networks by name. */
+    Map<String, Network> networks() {
+        Map<String, Network> byName = new LinkedHashMap<>();
+        client().listNetworksCmd().exec().forEach(n -> byName.put(n.getName(), n));
+        return byName;
     }
 
     public void ping() {

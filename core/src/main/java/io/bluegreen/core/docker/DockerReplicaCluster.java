@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
@@ -49,6 +50,30 @@ public final class DockerReplicaCluster implements ReplicaCluster {
     @Override
     public void ping() {
         engine.ping();
+    }
+
+    /**
+     * A container joins a local (bridge) network of its engine, or a Swarm overlay network created attachable; a
+     * network that is neither is named with how to make it.
+     */
+    @Override
+    public List<String> networkProblems(List<String> networks) {
+        if (networks.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Network> present = engine.networks();
+        List<String> problems = new ArrayList<>();
+        for (String name : networks) {
+            Network n = present.get(name);
+            if (n == null) {
+                problems.add("'" + name + "' does not exist on the engine at " + engine.host() + " (docker network create "
+                        + name + ")");
+            } else if ("swarm".equals(n.getScope()) && !Boolean.TRUE.equals(n.isAttachable())) {
+                problems.add("'" + name + "' on the engine at " + engine.host() + " is a Swarm network that containers"
+                        + " cannot join (create it with --attachable)");
+            }
+        }
+        return problems;
     }
 
     @Override
@@ -103,6 +128,10 @@ public final class DockerReplicaCluster implements ReplicaCluster {
         if (shape.memoryReservation() > 0) {
             host.withMemoryReservation(shape.memoryReservation());
         }
+        List<String> networks = plan.networks();
+        if (!networks.isEmpty()) {
+            host.withNetworkMode(networks.get(0)); // instead of the default bridge; the engine's API takes one at create
+        }
         CreateContainerResponse created = engine.client().createContainerCmd(plan.image())
                 .withName(name)
                 .withLabels(ReplicaLabels.of(plan, index))
@@ -110,6 +139,9 @@ public final class DockerReplicaCluster implements ReplicaCluster {
                 .withExposedPorts(port)
                 .withHostConfig(host)
                 .exec();
+        for (String network : networks.subList(Math.min(1, networks.size()), networks.size())) {
+            engine.client().connectToNetworkCmd().withNetworkId(network).withContainerId(created.getId()).exec();
+        }
         engine.client().startContainerCmd(created.getId()).exec();
         InspectContainerResponse info = engine.client().inspectContainerCmd(created.getId()).exec();
         Ports.Binding[] bound = info.getNetworkSettings().getPorts().getBindings().get(port);

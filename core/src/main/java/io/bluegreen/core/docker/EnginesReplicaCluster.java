@@ -88,6 +88,21 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         return members.values().stream().filter(m -> !down.containsKey(m.spec().name())).toList();
     }
 
+    /** Each engine that answers must let replicas join the networks: any of them may be given some. */
+    @Override
+    public List<String> networkProblems(List<String> networks) {
+        if (networks.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> down = down();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        Concurrently.each(members.values().stream().filter(m -> !down.containsKey(m.spec().name())).toList(), m ->
+                m.cluster().networkProblems(networks).forEach(p -> problems.add("engine " + m.spec().name() + ": " + p)));
+        List<String> sorted = new ArrayList<>(problems);
+        Collections.sort(sorted);
+        return sorted;
+    }
+
     @Override
     public List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running) {
         List<Member> up = up(events);
@@ -115,7 +130,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         Concurrently.each(byEngine.entrySet(), e -> {
             try {
                 ReplicaPlan part = new ReplicaPlan(plan.service(), plan.color(), plan.version(), plan.deployId(), plan.opId(),
-                        plan.image(), e.getValue(), plan.containerPort(), plan.hostAddress(), plan.env());
+                        plan.image(), e.getValue(), plan.containerPort(), plan.hostAddress(), plan.env(), plan.networks());
                 started.addAll(members.get(e.getKey()).cluster().start(part, events,
                         r -> running.accept(onEngine(r, e.getKey()))).stream().map(r -> onEngine(r, e.getKey())).toList());
             } catch (RuntimeException ex) {

@@ -2,11 +2,14 @@ package io.bluegreen.core.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.CreateServiceCmd;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
 import com.github.dockerjava.api.model.ResourceRequirements;
@@ -88,10 +91,55 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         return service + "-" + color.label() + "-" + deployId;
     }
 
+    /** A network the swarm lacks is no problem (start creates it); a local one of the manager's engine is. */
+    @Override
+    public List<String> networkProblems(List<String> networks) {
+        if (networks.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Network> present = manager.networks();
+        List<String> problems = new ArrayList<>();
+        for (String name : networks) {
+            Network n = present.get(name);
+            if (n != null && !"swarm".equals(n.getScope())) {
+                problems.add("'" + name + "' on the Swarm manager " + manager.host() + " is a " + n.getScope() + " "
+                        + n.getDriver() + " network: Swarm services join only swarm-scoped (overlay) networks");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Creates the overlay networks the plan names that the swarm lacks, attachable (so a backing service started with
+     * {@code docker run} can join them too). The tool never removes a network: both colors and other services share it.
+     */
+    private void ensureNetworks(List<String> networks, EventSink events) {
+        if (networks.isEmpty()) {
+            return;
+        }
+        Set<String> present = manager.networks().keySet();
+        for (String name : networks) {
+            if (present.contains(name)) {
+                continue;
+            }
+            try {
+                manager.client().createNetworkCmd().withName(name).withDriver("overlay").withAttachable(true)
+                        .withCheckDuplicate(true).exec();
+                events.progress("created the attachable overlay network " + name);
+            } catch (ConflictException madeMeanwhile) {
+                // another deploy created it since the list was read
+            } catch (RuntimeException e) {
+                throw new ClusterException("creating the overlay network " + name + " failed: " + DockerEngine.rootMessage(e)
+                        + "; no service was created", e);
+            }
+        }
+    }
+
     @Override
     public List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running) {
         String name = serviceName(plan.service(), plan.color(), plan.deployId());
         checkCapacity(plan, events);
+        ensureNetworks(plan.networks(), events);
         ImageCopier.ensure(deploying, manager, "swarm manager", plan.image(), events);
         Map<String, String> labels = ReplicaLabels.of(plan, null);
         List<String> env = ReplicaLabels.environment(plan, "{{.Task.Slot}}");
@@ -103,7 +151,8 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(new ContainerSpec().withImage(plan.image()).withEnv(env))
                 .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.NONE))
-                .withPlacement(new ServicePlacement().withConstraints(target.constraints()));
+                .withPlacement(new ServicePlacement().withConstraints(target.constraints()))
+                .withNetworks(plan.networks().stream().map(n -> new NetworkAttachmentConfig().withTarget(n)).toList());
         if (target.memory() > 0) {
             task.withResources(new ResourceRequirements().withReservations(new ResourceSpecs().withMemoryBytes(target.memory())));
         }

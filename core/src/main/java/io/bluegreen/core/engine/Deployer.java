@@ -2,6 +2,8 @@ package io.bluegreen.core.engine;
 
 import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.DeploymentSpec;
+import io.bluegreen.core.spec.InvalidSpecException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,10 @@ public final class Deployer {
         pc.run(Phase.VALIDATE, "spec for " + service + " " + spec.imageRef() + " is valid", () -> { });
         pc.run(Phase.PREFLIGHT, "checking Docker, Consul, registry and " + router.describe(), () -> {
             sys.cluster().ping();
+            List<String> networks = sys.cluster().networkProblems(spec.networks());
+            if (!networks.isEmpty()) {
+                throw new InvalidSpecException(networks.stream().map(n -> "networks: " + n).toList());
+            }
             sys.store().ping();
             if (spec.push() || spec.build().isEmpty()) {
                 sys.images().pingRegistry(spec.image());

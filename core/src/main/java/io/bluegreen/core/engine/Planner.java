@@ -26,7 +26,7 @@ public final class Planner {
         Color previous = state.activeColor().orElse(null);
         Color target = previous == null ? Color.BLUE : previous.other();
         ReplicaPlan plan = ReplicaPlan.whole(r.service(), target, r.version(), opId, r.image(), r.replicas(),
-                r.containerPort(), r.hostAddress(), r.env());
+                r.containerPort(), r.hostAddress(), r.env(), r.recipe().networks());
         ColorState colorState = new ColorState(r.version(), r.image(), r.digest(), opId, r.replicas(), List.of(), List.of(),
                 now.toString(), null, r.recipe());
         String why = "target color " + target.label() + (previous == null ? " (first deploy)"
@@ -126,7 +126,7 @@ public final class Planner {
                 indexes.add(Math.max(last, cs.replicaIds().size()) + i);
             }
             plan = new ReplicaPlan(service, color, cs.version(), cs.deployId(), opId, cs.image(), indexes,
-                    recipe.containerPort(), recipe.hostAddress(), env);
+                    recipe.containerPort(), recipe.hostAddress(), env, recipe.networks());
             for (int i = 0; i < cs.replicaIds().size(); i++) {
                 String id = cs.replicaIds().get(i);
                 if (!stillFailed.contains(id)) {
@@ -138,7 +138,7 @@ public final class Planner {
             kind = OperationKind.REPLACE;
         } else {
             plan = ReplicaPlan.whole(service, color, cs.version(), opId, cs.image(), cs.replicas(), recipe.containerPort(),
-                    recipe.hostAddress(), env);
+                    recipe.hostAddress(), env, recipe.networks());
             colorState = cs.renewed(opId, List.of(), List.of());
             kind = OperationKind.RENEW;
         }

@@ -5,21 +5,28 @@ import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a color's replicas were started and checked, kept in its state so a heal can replace or redeploy
- * them without the spec. Environment values are not kept here (they may hold secrets): a heal copies them
- * from a container of the same deploy.
+ * them without the spec (into the same networks). Environment values are not kept here (they may hold secrets):
+ * a heal copies them from a container of the same deploy.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Recipe(int containerPort, String hostAddress, String healthPath, String healthInterval,
-                     String healthTimeout, int healthPasses, String healthDeadline, String verifyWindow) {
+                     String healthTimeout, int healthPasses, String healthDeadline, String verifyWindow,
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> networks) {
+
+    /** A recipe recorded before networks existed has none. */
+    public Recipe {
+        networks = networks == null ? List.of() : List.copyOf(networks);
+    }
 
     public static Recipe of(DeploymentSpec spec) {
         HealthSpec h = spec.health();
         return new Recipe(spec.containerPort(), spec.hostAddress(), h.path(), Durations.format(h.interval()),
                 Durations.format(h.timeout()), h.passes(), Durations.format(h.deadline()),
-                Durations.format(spec.verify().window()));
+                Durations.format(spec.verify().window()), spec.networks());
     }
 
     public HealthSpec health() {

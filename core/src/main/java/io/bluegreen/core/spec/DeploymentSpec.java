@@ -1,6 +1,7 @@
 package io.bluegreen.core.spec;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ public record DeploymentSpec(
         int containerPort,
         String hostAddress,
         Map<String, String> env,
+        List<String> networks,
         HealthSpec health,
         VerifySpec verify,
         Duration standbyKeep,
@@ -32,7 +34,7 @@ public record DeploymentSpec(
 
     /** The same request on another target: a heal redeploys where the service's state says it runs. */
     public DeploymentSpec withTarget(TargetSpec t) {
-        return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress, env, health,
-                verify, standbyKeep, router, lockWait, t);
+        return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress, env, networks,
+                health, verify, standbyKeep, router, lockWait, t);
     }
 }

@@ -9,11 +9,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -40,6 +42,9 @@ public final class SpecReader {
     static final Pattern HAPROXY_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,63}");
     static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})");
     static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    /** A Docker network name as {@code docker network create} takes it. */
+    static final Pattern NETWORK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    static final int MAX_NETWORKS = 8;
     private static final int MAX_SPEC_BYTES = 1 << 20;
 
     private SpecReader() {
@@ -118,6 +123,7 @@ public final class SpecReader {
         Map<String, String> env = root.stringMap("env", ENV_NAME, "is not an environment variable name");
         env.keySet().stream().filter(k -> k.startsWith("BLUEGREEN_")).forEach(k ->
                 root.problem("env", "name '" + k + "' is reserved: the tool sets BLUEGREEN_* variables itself"));
+        List<String> networks = readNetworks(root);
         HealthSpec health = readHealth(root.child("health"));
         VerifySpec verify = readVerify(root.child("verify"));
         SpecNode standby = root.child("standby");
@@ -134,7 +140,7 @@ public final class SpecReader {
             throw new InvalidSpecException(problems);
         }
         return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress,
-                Map.copyOf(env), health, verify, keep, router, lockWait, target);
+                Map.copyOf(env), networks, health, verify, keep, router, lockWait, target);
     }
 
     private static Optional<BuildSpec> readBuild(SpecNode root, Path base) {
@@ -157,6 +163,30 @@ public final class SpecReader {
             b.problem("dockerfile", "file " + df + " does not exist");
         }
         return Optional.of(new BuildSpec(context, context.relativize(df).toString(), Map.copyOf(args)));
+    }
+
+    /**
+     * The Docker networks every replica joins (besides publishing its port on hostAddress). Whether they exist is a
+     * question for the target, asked at preflight.
+     */
+    private static List<String> readNetworks(SpecNode root) {
+        List<String> networks = root.strings("networks");
+        Set<String> seen = new HashSet<>();
+        for (String n : networks) {
+            if (!NETWORK.matcher(n).matches()) {
+                root.problem("networks", SpecNode.quote(n) + " is not a Docker network name (up to 128 of A-Z a-z 0-9 _ . -,"
+                        + " starting with a letter or digit)");
+            } else if (n.equals("host") || n.equals("none")) {
+                root.problem("networks", "'" + n + "' is Docker's " + n + " network, where a replica cannot publish its port;"
+                        + " name a bridge network (or, on Swarm, an overlay network)");
+            } else if (!seen.add(n)) {
+                root.problem("networks", "'" + n + "' is named twice");
+            }
+        }
+        if (networks.size() > MAX_NETWORKS) {
+            root.problem("networks", "at most " + MAX_NETWORKS + " networks, got " + networks.size());
+        }
+        return List.copyOf(networks);
     }
 
     private static HealthSpec readHealth(SpecNode h) {

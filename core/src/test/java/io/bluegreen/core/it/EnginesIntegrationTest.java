@@ -71,7 +71,7 @@ public class EnginesIntegrationTest {
 
     private List<Replica> start(TargetSpec t, String service, int n) {
         ReplicaPlan plan = ReplicaPlan.whole(service, Color.BLUE, "v1", "d" + System.nanoTime(), IMAGE, n, 8080,
-                "127.0.0.1", Map.of());
+                "127.0.0.1", Map.of(), List.of());
         return systems(t).cluster().start(plan, events::add);
     }
 

@@ -50,7 +50,7 @@ public class RegistratorIntegrationTest {
         TargetSpec target = Specs.spec(tmp.getRoot().toPath(), name, "v1", null, "0s",
                 ExtraEngines.target(List.of(engine), null)).target();
         Stack.shared().systemsFor(target).cluster().start(ReplicaPlan.whole(name, Color.BLUE, "v1", "d1", IMAGE, 1, 8080,
-                "127.0.0.1", Map.of()), m -> { });
+                "127.0.0.1", Map.of(), List.of()), m -> { });
     }
 
     @Test

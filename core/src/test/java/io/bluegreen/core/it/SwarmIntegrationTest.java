@@ -281,7 +281,7 @@ public class SwarmIntegrationTest {
     private void assertRefused(String target, String expected) throws Exception {
         DeploymentSpec v1 = Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", null, "0s", target);
         Systems sys = Stack.shared().systemsFor(v1.target());
-        ReplicaPlan plan = ReplicaPlan.whole(svc.name(), Color.BLUE, "v1", "d1", IMAGE, 2, 8080, "127.0.0.1", Map.of());
+        ReplicaPlan plan = ReplicaPlan.whole(svc.name(), Color.BLUE, "v1", "d1", IMAGE, 2, 8080, "127.0.0.1", Map.of(), List.of());
         List<String> events = new java.util.ArrayList<>();
         try {
             sys.cluster().start(plan, events::add);

@@ -162,6 +162,23 @@ public class SpecReaderTest {
     }
 
     @Test
+    public void networksAreDockerNetworkNamesEachGivenOnce() throws IOException {
+        assertEquals(List.of(), read(FULL).networks());
+        assertEquals(List.of("bluegreen-vote", "Backend_1.net"),
+                read(FULL + "networks: [bluegreen-vote, Backend_1.net]\n").networks());
+        for (String bad : List.of("\"-vote\"", "\"a b\"", "\"a;rm -rf /\"", "\"net/1\"", "x".repeat(129))) {
+            assertProblem(FULL + "networks: [" + bad + "]\n", "networks", "is not a Docker network name");
+        }
+        assertProblem(FULL + "networks: [host]\n", "networks", "'host' is Docker's host network, where a replica cannot publish");
+        assertProblem(FULL + "networks: [none]\n", "networks", "'none' is Docker's none network");
+        assertProblem(FULL + "networks: [a, b, a]\n", "networks", "'a' is named twice");
+        assertProblem(FULL + "networks: bluegreen-vote\n", "networks", "expected a list");
+        assertProblem(FULL + "networks: [ { name: a } ]\n", "networks", "expected a list of texts");
+        assertProblem(FULL + "networks: [\"\"]\n", "networks", "expected a list of texts");
+        assertProblem(FULL + "networks: [n1, n2, n3, n4, n5, n6, n7, n8, n9]\n", "networks", "at most 8 networks, got 9");
+    }
+
+    @Test
     public void imageAndTagFollowDockersRules() throws IOException {
         assertProblem(FULL.replace("image: 127.0.0.1:5000/vote", "image: 127.0.0.1:5000/Vote"), "image", "repository");
         assertProblem(FULL.replace("image: 127.0.0.1:5000/vote", "image: 127.0.0.1:5000/vote:v1"), "image", "no tag");

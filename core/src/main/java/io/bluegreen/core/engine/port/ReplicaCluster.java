@@ -25,6 +25,12 @@ public interface ReplicaCluster {
         return start(plan, events, r -> { });
     }
 
+    /**
+     * Why replicas could not join {@code networks} here, one line per network and place (a network missing on an
+     * engine, or of a kind replicas cannot join); empty when they all can. Asked before anything starts.
+     */
+    List<String> networkProblems(List<String> networks);
+
     /** Every replica of {@code service} this tool owns (by label), running or not. */
     List<Replica> list(String service);
 

@@ -31,6 +31,12 @@ public final class FakeCluster implements ReplicaCluster {
     public void ping() {
     }
 
+    /** Every network exists here. */
+    @Override
+    public List<String> networkProblems(List<String> networks) {
+        return List.of();
+    }
+
     /** Keeps the port's contract: a failed start (its own, or a throw from {@code running}) removes what it started. */
     @Override
     public List<Replica> start(ReplicaPlan plan, EventSink events, Consumer<Replica> running) {
