@@ -112,22 +112,21 @@ public final class BlueGreen implements Closeable {
         return new History(systems).list(service, limit);
     }
 
-    /** The heal of one service, acting on the engines the service runs on. */
+    /** The heal of one service, acting on the engines the service runs on when it acts. */
     public Healer healer(String service, HealSettings settings, DeployListener events) {
-        return new Healer(systemsForService(service), settings, events);
+        return new Healer(onRecordedTarget(service), settings, events);
     }
 
     /**
-     * Starts a heal worker for each service of {@code settings} (each on the engines the service runs on: it reconciles
-     * at once and on each change of the service's health) behind one receiver of Consul's watch POSTs; the caller closes
-     * it. {@code events} gets the heals' engine events, {@code log} one line per heal and reconcile.
+     * Starts a heal worker for each service of {@code settings} (each acting on the engines the service runs on when it
+     * acts; it reconciles at once, and on each change of the service's health) behind one receiver of Consul's watch
+     * POSTs; the caller closes it. Nothing is asked of Consul here: a worker waits out an outage itself. {@code events}
+     * gets the heals' engine events, {@code log} one line per heal and reconcile.
      */
     public WatchReceiver watchReceiver(Map<String, HealSettings> settings, DeployListener events, Consumer<String> log) {
         Map<String, HealWorker> workers = new LinkedHashMap<>();
-        settings.forEach((service, s) -> {
-            Systems sys = systemsForService(service);
-            workers.put(service, new HealWorker(service, sys, new Healer(sys, s, events), log));
-        });
+        settings.forEach((service, s) -> workers.put(service, new HealWorker(service, onRecordedTarget(service),
+                healer(service, s, events), log)));
         return new WatchReceiver(workers, new WatchIndexes(systems.store())::accept, systems.redactor());
     }
 
@@ -144,14 +143,23 @@ public final class BlueGreen implements Closeable {
         return byTarget.computeIfAbsent(target, t -> {
             ReplicaCluster cluster = openCluster.apply(t);
             opened.add(cluster);
-            return new Systems(cluster, systems.images(), systems.registry(), systems.store(),
-                    systems.lock(), systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock());
+            return on(cluster);
         });
     }
 
     /** The systems for a service already deployed: its state names the target it was deployed to. */
     public Systems systemsForService(String service) {
         return systemsFor(systems.store().readState(service).value().runsOn());
+    }
+
+    /** The systems of {@code service} for whatever outlives a deploy: its cluster is looked up from its state at each call. */
+    private Systems onRecordedTarget(String service) {
+        return on(new RecordedTargetCluster(() -> systemsForService(service).cluster()));
+    }
+
+    private Systems on(ReplicaCluster cluster) {
+        return new Systems(cluster, systems.images(), systems.registry(), systems.store(), systems.lock(),
+                systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock());
     }
 
     /**

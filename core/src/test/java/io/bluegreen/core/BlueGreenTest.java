@@ -15,6 +15,7 @@ import io.bluegreen.core.engine.fake.Faults;
 import io.bluegreen.core.engine.fake.World;
 import io.bluegreen.core.heal.HealOutcome;
 import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.SpecReader;
 import io.bluegreen.core.spec.TargetSpec;
@@ -62,6 +63,10 @@ public class BlueGreenTest {
         return SpecReader.fromTree(tree, Path.of("."), Map.of());
     }
 
+    /** Lets heals act at once (no grace period), at most 3 per 10 minutes. */
+    private static final HealSettings NOW = new HealSettings(Duration.ZERO, 3, Duration.ofMinutes(10), Duration.ofSeconds(1),
+            Optional.empty());
+
     private static int running(StatusReport report) {
         return report.colors().stream().mapToInt(StatusReport.ColorStatus::running).sum();
     }
@@ -90,8 +95,7 @@ public class BlueGreenTest {
         Replica dead = engines.list(SERVICE).stream().filter(r -> r.color().label().equals("blue")).findFirst().orElseThrow();
         engines.markExited(dead.id());
         world.registry.setHealth(dead.id(), Instance.Health.CRITICAL);
-        HealSettings now = new HealSettings(Duration.ZERO, 3, Duration.ofMinutes(10), Duration.ofSeconds(1), Optional.empty());
-        HealOutcome healed = bg.healer(SERVICE, now, events::add).heal(SERVICE);
+        HealOutcome healed = bg.healer(SERVICE, NOW, events::add).heal(SERVICE);
 
         assertEquals(healed.reason(), HealOutcome.Result.HEALED, healed.result());
         assertEquals("the replacement runs on the engines too", 4, running(bg.status(SERVICE)));
@@ -121,5 +125,30 @@ public class BlueGreenTest {
         assertEquals(2, running(bg.status(SERVICE)));
         assertEquals(List.of(), opened);
         assertEquals(1, bg.history(SERVICE, 10).size());
+    }
+
+    /**
+     * A heal worker outlives deploys: one started before the service's first deploy (the heal server's, the Jenkins
+     * plugin's) heals on the engines that deploy recorded, by its own loop, with no POST.
+     */
+    @Test
+    public void aHealWorkerStartedBeforeTheFirstDeployHealsOnTheEnginesThatDeployRecorded() throws Exception {
+        WatchReceiver receiver = bg.watchReceiver(Map.of(SERVICE, NOW), events::add, line -> { });
+        try {
+            bg.deploy(spec("v1", true), events::add);
+            Replica dead = engines.list(SERVICE).get(0);
+            engines.markExited(dead.id());
+            world.registry.setHealth(dead.id(), Instance.Health.CRITICAL);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (engines.list(SERVICE).stream().filter(Replica::running).count() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals("the heal's last steps: " + events.subList(Math.max(0, events.size() - 4), events.size()), 2,
+                    engines.list(SERVICE).stream().filter(Replica::running).count());
+            assertEquals(List.of(), world.cluster.list(SERVICE));
+        } finally {
+            receiver.close(Duration.ofSeconds(5));
+        }
     }
 }
