@@ -7,10 +7,9 @@ import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.EventLines;
+import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.RefusedException;
-import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
-import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.InvalidSpecException;
 import java.io.File;
 import java.io.IOException;
@@ -44,16 +43,19 @@ abstract class AgentCall<T> extends MasterToSlaveFileCallable<T> {
             throw new AbortException(e.getMessage());
         }
         try (BlueGreen bg = BlueGreen.connect(connections)) {
-            Systems sys = bg.systems();
-            DeployListener log = e -> listener.getLogger().println(sys.redactor().redact(EventLines.human(e)));
+            Redactor redactor = bg.systems().redactor();
+            DeployListener log = e -> listener.getLogger().println(redactor.redact(EventLines.human(e)));
             try {
-                return call(workspace.toPath(), sys, log);
+                return call(workspace.toPath(), bg, log);
             } catch (InvalidSpecException | SystemUnreachableException | RefusedException e) {
-                throw new AbortException(sys.redactor().redact(e.getMessage()));
+                throw new AbortException(redactor.redact(e.getMessage()));
             }
         }
     }
 
-    /** The operation itself; {@code log} writes engine events to the build log. */
-    abstract T call(Path workspace, Systems sys, DeployListener log) throws IOException;
+    /**
+     * The operation itself, through core's front door (which picks the engines of the spec's or the service's
+     * target); {@code log} writes engine events to the build log.
+     */
+    abstract T call(Path workspace, BlueGreen bg, DeployListener log) throws IOException;
 }

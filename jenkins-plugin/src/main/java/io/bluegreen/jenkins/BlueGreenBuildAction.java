@@ -1,13 +1,20 @@
 package io.bluegreen.jenkins;
 
+import hudson.model.Action;
 import hudson.model.Run;
 import io.bluegreen.core.engine.DeploySummary;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import jenkins.model.RunAction2;
+import jenkins.tasks.SimpleBuildStep;
 
-/** On a build: each blue-green operation it ran, with the flip, the versions, per-phase timings and the switch's figures. */
-public class BlueGreenBuildAction implements RunAction2 {
+/**
+ * On a build: each blue-green operation it ran, with the flip, the versions, per-phase timings and the switch's figures.
+ * As the last successful build's action it also puts the history page on its job: Jenkins core already loads that build
+ * for every job page, so nothing more is loaded to show the link.
+ */
+public class BlueGreenBuildAction implements RunAction2, SimpleBuildStep.LastBuildAction {
     private final ArrayList<DeploySummary> summaries = new ArrayList<>();
     private transient Run<?, ?> run;
 
@@ -40,13 +47,18 @@ public class BlueGreenBuildAction implements RunAction2 {
     }
 
     @Override
+    public Collection<? extends Action> getProjectActions() {
+        return List.of(new BlueGreenJobAction(run.getParent()));
+    }
+
+    @Override
     public String getIconFileName() {
         return "symbol-swap";
     }
 
     @Override
     public String getDisplayName() {
-        return "Blue-Green Deploy";
+        return Messages.BlueGreenBuildAction_DisplayName();
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.bluegreen.jenkins;
 
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.Extension;
-import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.bluegreen.core.engine.Connections;
@@ -19,11 +17,12 @@ import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
-import org.kohsuke.stapler.interceptor.RequirePOST;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Manage Jenkins » System » Blue-Green Deploy; configurable as code ({@code unclassified: blueGreen: ...}).
- * Secrets are never stored here: only the ids of Credentials-plugin entries.
+ * Secrets are never stored here: only the ids of Credentials-plugin entries. Every save, from the page or from
+ * configuration as code, brings the heal workers in line ({@link HealWorkers.OnSave}).
  */
 @Extension
 @Symbol("blueGreen")
@@ -43,12 +42,12 @@ public class BlueGreenConfiguration extends GlobalConfiguration {
         return GlobalConfiguration.all().getInstance(BlueGreenConfiguration.class);
     }
 
+    /** A form without watched services sends none: the list is emptied first, as it is replaced otherwise. */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         watchedServices = new ArrayList<>();
         boolean ok = super.configure(req, json);
         save();
-        HealWorkers.get().reset();
         return ok;
     }
 
@@ -113,28 +112,28 @@ public class BlueGreenConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** The watched service named {@code service}, or null. */
-    WatchedService watched(String service) {
-        return watchedServices.stream().filter(w -> w.getService().equals(service)).findFirst().orElse(null);
-    }
-
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    @RequirePOST
+    @POST
     public FormValidation doCheckConsulAddress(@QueryParameter String value) {
         return connectionCheck(Map.of("CONSUL_HTTP_ADDR", value));
     }
 
-    @RequirePOST
+    @POST
     public FormValidation doCheckDockerHost(@QueryParameter String value) {
         return connectionCheck(Map.of("DOCKER_HOST", value));
     }
 
-    @RequirePOST
+    @POST
     public FormValidation doCheckDefaultRouter(@QueryParameter String value) {
-        return Forms.check("routerType", value);
+        return Forms.check(null, "routerType", value);
+    }
+
+    @POST
+    public ListBoxModel doFillDefaultRouterItems() {
+        return Forms.choices(null, "none", "nginx", "haproxy");
     }
 
     /** Core's own parsing of the ecosystem's variables, so the form and a deploy agree. */
@@ -148,27 +147,29 @@ public class BlueGreenConfiguration extends GlobalConfiguration {
         }
     }
 
-    @RequirePOST
+    /** Only credentials every build can use are offered (Global scope: a build's own lookup leaves System scope out). */
+    @POST
     public ListBoxModel doFillConsulTokenCredentialsIdItems(@QueryParameter String consulTokenCredentialsId) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return new StandardListBoxModel().includeEmptyValue()
-                .includeAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class)
-                .includeCurrentValue(consulTokenCredentialsId);
+        return Settings.usableByBuilds(StringCredentials.class).includeCurrentValue(consulTokenCredentialsId);
     }
 
-    @RequirePOST
+    @POST
+    public FormValidation doCheckConsulTokenCredentialsId(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return Settings.checkUsableByBuilds(value, StringCredentials.class);
+    }
+
+    @POST
     public ListBoxModel doFillRegistryCredentialsIdItems(@QueryParameter String registryCredentialsId) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return new StandardListBoxModel().includeEmptyValue()
-                .includeAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class)
+        return Settings.usableByBuilds(StandardUsernamePasswordCredentials.class)
                 .includeCurrentValue(registryCredentialsId);
     }
 
-    public ListBoxModel doFillDefaultRouterItems() {
-        ListBoxModel m = new ListBoxModel();
-        m.add("none");
-        m.add("nginx");
-        m.add("haproxy");
-        return m;
+    @POST
+    public FormValidation doCheckRegistryCredentialsId(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return Settings.checkUsableByBuilds(value, StandardUsernamePasswordCredentials.class);
     }
 }

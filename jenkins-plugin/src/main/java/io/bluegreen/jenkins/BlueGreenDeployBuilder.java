@@ -6,6 +6,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.AbstractProject;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
@@ -16,9 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * The freestyle build step: a spec file from the workspace, with the service, image and tag overridable per build
@@ -71,21 +74,31 @@ public class BlueGreenDeployBuilder extends Builder implements SimpleBuildStep {
     }
 
     @Override
-    public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
-                        @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
+    public void perform(
+            @NonNull Run<?, ?> run,
+            @NonNull FilePath workspace,
+            @NonNull EnvVars env,
+            @NonNull Launcher launcher,
+            @NonNull TaskListener listener)
+            throws InterruptedException, IOException {
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("service", service == null ? null : env.expand(service));
         overrides.put("image", image == null ? null : env.expand(image));
         overrides.put("tag", tag == null ? null : env.expand(tag));
         Map<String, String> connections = Settings.forRun(run);
-        Deploys.deploy(run, workspace, listener, connections,
+        Deploys.deploy(
+                run,
+                workspace,
+                listener,
+                connections,
                 Deploys.resolve(connections, listener, env.expand(specFile), overrides));
     }
 
     @Extension
     @Symbol("blueGreenDeployBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends BuildStepDescriptor<Builder> implements SharedFieldChecks {
         @Override
+        @SuppressWarnings("rawtypes") // the signature Jenkins core declares
         public boolean isApplicable(Class<? extends AbstractProject> jobType) {
             return true;
         }
@@ -93,24 +106,12 @@ public class BlueGreenDeployBuilder extends Builder implements SimpleBuildStep {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Blue-green deploy of a Docker service";
+            return Messages.BlueGreenDeployStep_DisplayName();
         }
 
-        public FormValidation doCheckSpecFile(@QueryParameter String value) {
-            return value == null || value.isBlank() ? FormValidation.error("the spec file, relative to the workspace, such as bluegreen.yml")
-                    : FormValidation.ok();
-        }
-
-        public FormValidation doCheckService(@QueryParameter String value) {
-            return Forms.check("service", value);
-        }
-
-        public FormValidation doCheckImage(@QueryParameter String value) {
-            return Forms.check("image", value);
-        }
-
-        public FormValidation doCheckTag(@QueryParameter String value) {
-            return Forms.check("tag", value);
+        @POST
+        public FormValidation doCheckSpecFile(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.required(item, value, Messages.BlueGreenDeployBuilder_SpecFileRequired());
         }
     }
 }

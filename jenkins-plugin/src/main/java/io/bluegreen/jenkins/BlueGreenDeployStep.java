@@ -1,25 +1,33 @@
 package io.bluegreen.jenkins;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.bluegreen.core.engine.DeploySummary;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jenkins.util.Timer;
+import net.sf.json.JSONArray;
+import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousResumeNotSupportedException;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code blueGreenDeploy}: every spec field as a named parameter ({@code healthPath} is {@code health.path}, see
@@ -32,8 +40,7 @@ public class BlueGreenDeployStep extends Step {
     private final LinkedHashMap<String, Object> parameters = new LinkedHashMap<>();
 
     @DataBoundConstructor
-    public BlueGreenDeployStep() {
-    }
+    public BlueGreenDeployStep() {}
 
     public String getSpecFile() {
         return specFile;
@@ -48,6 +55,7 @@ public class BlueGreenDeployStep extends Step {
         return (String) parameters.get("service");
     }
 
+    /** Also kept by the execution from the start, so a resumed deploy knows what to repair without reading the spec. */
     @DataBoundSetter
     public void setService(String service) {
         parameters.put("service", service);
@@ -143,6 +151,16 @@ public class BlueGreenDeployStep extends Step {
     @DataBoundSetter
     public void setEnv(List<String> env) {
         parameters.put("env", env);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> getNetworks() {
+        return (List<String>) parameters.get("networks");
+    }
+
+    @DataBoundSetter
+    public void setNetworks(List<String> networks) {
+        parameters.put("networks", networks);
     }
 
     public String getHealthPath() {
@@ -313,9 +331,11 @@ public class BlueGreenDeployStep extends Step {
     }
 
     /**
-     * Runs the deploy off the CPS thread. The service name is kept (and saved with the build) once validated: if the
-     * controller restarts mid-deploy, {@link #onResume} repairs the service from its journal in Consul, then fails
-     * the step saying what it found, so traffic is never left half-switched.
+     * Runs the deploy off the CPS thread; while it runs, a safe restart of the controller waits for it. After a hard
+     * restart (the Pipeline resumes only with a durability that saves it), {@link #onResume} repairs the service from
+     * its journal in Consul, which undoes an uncommitted deploy or finishes a committed one, and then fails with
+     * {@link SynchronousResumeNotSupportedException}: {@code retry(conditions: [nonresumable()])} runs the deploy again.
+     * The service is known from the start when the step names it, else once the spec file was read (saved then).
      */
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
@@ -327,6 +347,7 @@ public class BlueGreenDeployStep extends Step {
             super(context);
             this.specFile = specFile;
             this.parameters = new LinkedHashMap<>(parameters);
+            this.service = (String) parameters.get("service");
         }
 
         @Override
@@ -336,35 +357,49 @@ public class BlueGreenDeployStep extends Step {
             FilePath workspace = getContext().get(FilePath.class);
             Map<String, String> env = Settings.forRun(run);
             Calls.Resolve what = Deploys.resolve(env, listener, specFile, parameters);
-            service = workspace.act(what);
-            getContext().saveState().get();
-            DeploySummary s = Deploys.deploy(run, workspace, listener, env, what);
-            return s.asMap();
+            if (service == null) {
+                service = workspace.act(what);
+                getContext().saveState().get();
+            }
+            return Deploys.deploy(run, workspace, listener, env, what).asMap();
         }
 
         @Override
         public void onResume() {
+            Timer.get().submit(() -> {
+                StepContext context = getContext();
+                SynchronousResumeNotSupportedException resume = new SynchronousResumeNotSupportedException(context);
+                try {
+                    repair(context);
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    resume.addSuppressed(e); // the next deploy of the service repairs it first
+                }
+                context.onFailure(resume);
+            });
+        }
+
+        /** Puts back, from the journal in Consul, what the deploy the restart interrupted left; logs what it found. */
+        private void repair(StepContext context) throws IOException, InterruptedException {
+            TaskListener listener = context.get(TaskListener.class);
             if (service == null) {
-                super.onResume();
+                listener.getLogger().println(Messages.BlueGreenDeployStep_ResumedUnknown());
                 return;
             }
-            Timer.get().submit(() -> {
-                try {
-                    TaskListener listener = getContext().get(TaskListener.class);
-                    listener.getLogger().println("Jenkins restarted during the deploy of " + service + "; repairing it from its journal");
-                    String found = getContext().get(FilePath.class)
-                            .act(new Calls.Repair(Settings.forRun(getContext().get(Run.class)), listener, service));
-                    getContext().onFailure(new AbortException("Blue-Green Deploy of " + service
-                            + " was interrupted by a controller restart: " + found));
-                } catch (IOException | InterruptedException | RuntimeException e) {
-                    getContext().onFailure(e);
-                }
-            });
+            listener.getLogger().println(Messages.BlueGreenDeployStep_ResumedRepairing(service));
+            Calls.Repair repair = new Calls.Repair(Settings.forRun(context.get(Run.class)), listener, service);
+            listener.getLogger().println(context.get(FilePath.class).act(repair));
         }
     }
 
+    /**
+     * The snippet generator's form: every parameter (the rare ones under Advanced), each checked with core's rules as
+     * it is typed; blank fields are left out (the spec file or core's default applies), lists are one entry a line.
+     */
     @Extension
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends StepDescriptor implements SharedFieldChecks {
+        /** The list parameters, which the form edits as text, one entry a line. */
+        private static final Set<String> LINES = Set.of("env", "buildArgs", "networks");
+
         @Override
         public String getFunctionName() {
             return "blueGreenDeploy";
@@ -373,12 +408,131 @@ public class BlueGreenDeployStep extends Step {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Blue-green deploy of a Docker service";
+            return Messages.BlueGreenDeployStep_DisplayName();
         }
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class, FilePath.class);
+        }
+
+        @Override
+        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            JSONObject given = new JSONObject();
+            for (Object k : formData.keySet()) {
+                String key = (String) k;
+                Object value = formData.get(key);
+                boolean blank = value instanceof String s && s.isBlank();
+                if (!blank) {
+                    given.put(key, LINES.contains(key) ? JSONArray.fromObject(Forms.lines((String) value)) : value);
+                }
+            }
+            return super.newInstance(req, given);
+        }
+
+        /** A list parameter as the form shows it: one entry a line. */
+        public String lines(List<String> values) {
+            return values == null ? "" : String.join("\n", values);
+        }
+
+        @POST
+        public ListBoxModel doFillPushItems(@AncestorInPath Item item) {
+            return Forms.choices(item, "", "true", "false");
+        }
+
+        @POST
+        public ListBoxModel doFillRouterTypeItems(@AncestorInPath Item item) {
+            return Forms.choices(item, "", "nginx", "haproxy", "none");
+        }
+
+        @POST
+        public FormValidation doCheckBuildArgs(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkLines(item, "buildArgs", value);
+        }
+
+        @POST
+        public FormValidation doCheckReplicas(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkNumber(item, "replicas", value);
+        }
+
+        @POST
+        public FormValidation doCheckContainerPort(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkNumber(item, "containerPort", value);
+        }
+
+        @POST
+        public FormValidation doCheckHostAddress(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "hostAddress", value);
+        }
+
+        @POST
+        public FormValidation doCheckEnv(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkLines(item, "env", value);
+        }
+
+        @POST
+        public FormValidation doCheckNetworks(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkLines(item, "networks", value);
+        }
+
+        @POST
+        public FormValidation doCheckHealthPath(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "healthPath", value);
+        }
+
+        @POST
+        public FormValidation doCheckHealthInterval(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "healthInterval", value);
+        }
+
+        @POST
+        public FormValidation doCheckHealthTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "healthTimeout", value);
+        }
+
+        @POST
+        public FormValidation doCheckHealthPasses(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkNumber(item, "healthPasses", value);
+        }
+
+        @POST
+        public FormValidation doCheckHealthDeadline(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "healthDeadline", value);
+        }
+
+        @POST
+        public FormValidation doCheckVerifyWindow(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "verifyWindow", value);
+        }
+
+        @POST
+        public FormValidation doCheckVerifyUrl(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "verifyUrl", value);
+        }
+
+        @POST
+        public FormValidation doCheckVerifyMaxFlipFailures(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkNumber(item, "verifyMaxFlipFailures", value);
+        }
+
+        @POST
+        public FormValidation doCheckStandbyKeep(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "standbyKeep", value);
+        }
+
+        @POST
+        public FormValidation doCheckRouterDrain(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "routerDrain", value);
+        }
+
+        @POST
+        public FormValidation doCheckHaproxyBackend(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "haproxyBackend", value);
+        }
+
+        @POST
+        public FormValidation doCheckLockWait(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "lockWait", value);
         }
     }
 }

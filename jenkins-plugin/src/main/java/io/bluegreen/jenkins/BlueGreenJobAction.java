@@ -1,17 +1,19 @@
 package io.bluegreen.jenkins;
 
-import hudson.Extension;
 import hudson.model.Action;
 import hudson.model.Job;
 import hudson.model.Run;
-import java.util.Collection;
 import java.util.List;
-import jenkins.model.TransientActionFactory;
+import java.util.Objects;
 
-/** On a job: its deploy history, newest first, from the builds' own records (no call to Consul while rendering). */
+/**
+ * On a job: its deploy history, newest first, from the builds' own records (no call to Consul while rendering). Put
+ * there by its last successful build's {@link BlueGreenBuildAction}; the builds are read only when the page is opened.
+ */
 public class BlueGreenJobAction implements Action {
     /** How many recent builds the page reads. */
     static final int BUILDS = 50;
+
     private final Job<?, ?> job;
 
     BlueGreenJobAction(Job<?, ?> job) {
@@ -24,8 +26,10 @@ public class BlueGreenJobAction implements Action {
 
     /** The recent builds that ran a blue-green operation, each with its action. */
     public List<BlueGreenBuildAction> getHistory() {
-        return job.getBuilds().limit(BUILDS).stream().map(r -> ((Run<?, ?>) r).getAction(BlueGreenBuildAction.class))
-                .filter(a -> a != null).toList();
+        return job.getBuilds().limit(BUILDS).stream()
+                .map(r -> ((Run<?, ?>) r).getAction(BlueGreenBuildAction.class))
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     @Override
@@ -35,26 +39,11 @@ public class BlueGreenJobAction implements Action {
 
     @Override
     public String getDisplayName() {
-        return "Blue-Green history";
+        return Messages.BlueGreenJobAction_DisplayName();
     }
 
     @Override
     public String getUrlName() {
         return "bluegreen-history";
-    }
-
-    @Extension
-    public static class Factory extends TransientActionFactory<Job> {
-        @Override
-        public Class<Job> type() {
-            return Job.class;
-        }
-
-        @Override
-        public Collection<? extends Action> createFor(Job target) {
-            Run<?, ?> last = target.getLastBuild();
-            return last != null && last.getAction(BlueGreenBuildAction.class) != null
-                    ? List.of(new BlueGreenJobAction(target)) : List.of();
-        }
     }
 }

@@ -28,7 +28,7 @@ public class BlueGreenRollbackStep extends ServiceStep {
     @Extension
     public static class DescriptorImpl extends ServiceStepDescriptor {
         public DescriptorImpl() {
-            super("blueGreenRollback", "Blue-green rollback to the warm standby");
+            super("blueGreenRollback", Messages.BlueGreenRollbackStep_DisplayName());
         }
     }
 }

@@ -30,7 +30,7 @@ public class BlueGreenStatusStep extends ServiceStep {
     @Extension
     public static class DescriptorImpl extends ServiceStepDescriptor {
         public DescriptorImpl() {
-            super("blueGreenStatus", "Blue-green status of a service");
+            super("blueGreenStatus", Messages.BlueGreenStatusStep_DisplayName());
         }
     }
 }

@@ -2,18 +2,13 @@ package io.bluegreen.jenkins;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.TaskListener;
+import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.ColorState;
 import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.DeploySummary;
-import io.bluegreen.core.engine.Deployer;
-import io.bluegreen.core.engine.History;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.ServiceState;
-import io.bluegreen.core.engine.StandbyRollback;
-import io.bluegreen.core.engine.ServiceRepair;
-import io.bluegreen.core.engine.StatusReader;
-import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.StepParameters;
 import java.nio.file.Path;
@@ -23,19 +18,22 @@ import java.util.Map;
 
 /** The engine operations the steps run on an agent: each a few lines over core. */
 final class Calls {
-    private Calls() {
-    }
+    private Calls() {}
 
     /** The spec the step's parameters describe, read from the agent's workspace and validated there. */
-    private static DeploymentSpec spec(Path workspace, HashMap<String, Object> defaults, String specFile,
-                                       HashMap<String, Object> parameters) {
-        return StepParameters.toSpec(defaults, specFile == null ? null : workspace.resolve(specFile), parameters, workspace);
+    private static DeploymentSpec spec(
+            Path workspace, HashMap<String, Object> defaults, String specFile, HashMap<String, Object> parameters) {
+        return StepParameters.toSpec(
+                defaults, specFile == null ? null : workspace.resolve(specFile), parameters, workspace);
     }
 
     /** What the active color ran before an operation: the "from" of its summary. */
-    private static String activeVersion(Systems sys, String service) {
-        ServiceState state = sys.store().readState(service).value();
-        return state.activeColor().flatMap(state::color).map(ColorState::version).orElse(null);
+    private static String activeVersion(BlueGreen bg, String service) {
+        ServiceState state = bg.systems().store().readState(service).value();
+        return state.activeColor()
+                .flatMap(state::color)
+                .map(ColorState::version)
+                .orElse(null);
     }
 
     /** Validates only, and names the service: the Pipeline step keeps it to repair after a controller restart. */
@@ -45,7 +43,11 @@ final class Calls {
         private final String specFile;
         private final HashMap<String, Object> parameters;
 
-        Resolve(Map<String, String> env, TaskListener listener, Map<String, Object> defaults, String specFile,
+        Resolve(
+                Map<String, String> env,
+                TaskListener listener,
+                Map<String, Object> defaults,
+                String specFile,
                 Map<String, Object> parameters) {
             super(env, listener);
             this.defaults = new HashMap<>(defaults);
@@ -54,7 +56,7 @@ final class Calls {
         }
 
         @Override
-        String call(Path workspace, Systems sys, DeployListener log) {
+        String call(Path workspace, BlueGreen bg, DeployListener log) {
             return spec(workspace, defaults, specFile, parameters).service();
         }
 
@@ -74,14 +76,15 @@ final class Calls {
         }
 
         @Override
-        DeploySummary call(Path workspace, Systems sys, DeployListener log) {
+        DeploySummary call(Path workspace, BlueGreen bg, DeployListener log) {
             DeploymentSpec spec = spec(workspace, what.defaults, what.specFile, what.parameters);
-            String from = activeVersion(sys, spec.service());
+            String from = activeVersion(bg, spec.service());
             try {
-                return DeploySummary.succeeded("deployed", new Deployer(sys, log).deploy(spec), from);
+                return DeploySummary.succeeded("deployed", bg.deploy(spec, log), from);
             } catch (DeployFailedException e) {
-                HistoryRecord last = new History(sys).list(spec.service(), 1).stream()
-                        .filter(h -> h.kind().equals("deploy")).findFirst()
+                HistoryRecord last = bg.history(spec.service(), 1).stream()
+                        .filter(h -> h.kind().equals("deploy"))
+                        .findFirst()
                         .orElseThrow(() -> e);
                 return DeploySummary.failed(last, from);
             }
@@ -108,9 +111,9 @@ final class Calls {
         }
 
         @Override
-        DeploySummary call(Path workspace, Systems sys, DeployListener log) {
-            String from = activeVersion(sys, service);
-            return DeploySummary.succeeded("rolled-back-to-standby", new StandbyRollback(sys, log).rollback(service), from);
+        DeploySummary call(Path workspace, BlueGreen bg, DeployListener log) {
+            String from = activeVersion(bg, service);
+            return DeploySummary.succeeded("rolled-back-to-standby", bg.rollback(service, log), from);
         }
     }
 
@@ -125,8 +128,8 @@ final class Calls {
 
         @Override
         @SuppressWarnings("unchecked")
-        LinkedHashMap<String, Object> call(Path workspace, Systems sys, DeployListener log) {
-            return JSON.convertValue(new StatusReader(sys).read(service), LinkedHashMap.class);
+        LinkedHashMap<String, Object> call(Path workspace, BlueGreen bg, DeployListener log) {
+            return JSON.convertValue(bg.status(service), LinkedHashMap.class);
         }
     }
 
@@ -139,8 +142,8 @@ final class Calls {
         }
 
         @Override
-        String call(Path workspace, Systems sys, DeployListener log) {
-            return new ServiceRepair(sys).repair(service, log).orElse("nothing was interrupted");
+        String call(Path workspace, BlueGreen bg, DeployListener log) {
+            return bg.repair(service, log).orElse(Messages.Calls_NothingInterrupted());
         }
     }
 }

@@ -10,17 +10,17 @@ import java.util.Map;
 
 /** What the Pipeline step and the freestyle builder share: run a deploy on the workspace's agent, record it, fail politely. */
 final class Deploys {
-    private Deploys() {
-    }
+    private Deploys() {}
 
     /** Validates on the agent and returns the service name, before anything is touched. */
-    static Calls.Resolve resolve(Map<String, String> env, TaskListener listener, String specFile,
-                                 Map<String, Object> parameters) {
+    static Calls.Resolve resolve(
+            Map<String, String> env, TaskListener listener, String specFile, Map<String, Object> parameters) {
         return new Calls.Resolve(env, listener, Settings.defaults(), specFile, parameters);
     }
 
-    static DeploySummary deploy(Run<?, ?> run, FilePath workspace, TaskListener listener, Map<String, String> env,
-                                Calls.Resolve what) throws IOException, InterruptedException {
+    static DeploySummary deploy(
+            Run<?, ?> run, FilePath workspace, TaskListener listener, Map<String, String> env, Calls.Resolve what)
+            throws IOException, InterruptedException {
         return record(run, workspace.act(what.deploy(env, listener)));
     }
 
@@ -28,8 +28,8 @@ final class Deploys {
     static DeploySummary record(Run<?, ?> run, DeploySummary summary) throws AbortException {
         BlueGreenBuildAction.record(run, summary);
         if (!summary.isSucceeded()) {
-            throw new AbortException("Blue-Green Deploy: " + summary.getService() + " " + summary.getOutcome() + ": "
-                    + summary.getReason());
+            throw new AbortException(
+                    Messages.Deploys_Failed(summary.getService(), summary.getOutcome(), summary.getReason()));
         }
         return summary;
     }

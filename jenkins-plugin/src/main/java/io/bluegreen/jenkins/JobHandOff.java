@@ -30,17 +30,20 @@ final class JobHandOff implements HealHandOff {
         try (ACLContext system = ACL.as2(ACL.SYSTEM2)) {
             Job<?, ?> job = Jenkins.get().getItemByFullName(jobName, Job.class);
             if (job == null) {
-                throw new IllegalStateException("no Jenkins job " + jobName);
+                throw new IllegalStateException(Messages.JobHandOff_NoJob(jobName));
             }
-            Queue.Item item = ParameterizedJobMixIn.scheduleBuild2(job, 0,
-                    new CauseAction(new Cause.RemoteCause("Consul watch", decision.reason())),
-                    new ParametersAction(new StringParameterValue("SERVICE", service),
+            Queue.Item item = ParameterizedJobMixIn.scheduleBuild2(
+                    job,
+                    0,
+                    new CauseAction(new Cause.RemoteCause(Messages.JobHandOff_Cause(), decision.reason())),
+                    new ParametersAction(
+                            new StringParameterValue("SERVICE", service),
                             new StringParameterValue("ACTION", decision.action().label()),
                             new StringParameterValue("REASON", decision.reason())));
             if (item == null) {
-                throw new IllegalStateException("Jenkins did not queue job " + jobName + " (disabled, or not parameterized?)");
+                throw new IllegalStateException(Messages.JobHandOff_NotQueued(jobName));
             }
-            return "Jenkins job " + jobName + " queued (queue item " + item.getId() + ")";
+            return Messages.JobHandOff_Queued(jobName, Long.toString(item.getId()));
         }
     }
 }

@@ -1,11 +1,20 @@
 package io.bluegreen.jenkins;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.common.AbstractIdCredentialsListBoxModel;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.security.ACL;
+import hudson.util.FormValidation;
+import io.bluegreen.core.engine.Secret;
+import io.bluegreen.core.heal.WatchReceiver;
+import io.bluegreen.core.spec.InvalidSpecException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +32,15 @@ final class Settings {
         <C extends IdCredentials> C find(String id, Class<C> type);
     }
 
-    private Settings() {
-    }
+    /** Jenkins-wide, as the system: the controller's own work (the Consul watch endpoint and its heal workers). */
+    private static final Lookup CONTROLLER = new Lookup() {
+        @Override
+        public <C extends IdCredentials> C find(String id, Class<C> type) {
+            return CredentialsProvider.findCredentialByIdInItemGroup(id, type, Jenkins.get(), ACL.SYSTEM2, List.of());
+        }
+    };
+
+    private Settings() {}
 
     /** For a build: its own view of the credentials, each one recorded as used by it. */
     static Map<String, String> forRun(Run<?, ?> run) throws AbortException {
@@ -38,12 +54,44 @@ final class Settings {
 
     /** For the controller's own work (the Consul watch endpoint), as the system. */
     static Map<String, String> forController() throws AbortException {
-        return env(new Lookup() {
-            @Override
-            public <C extends IdCredentials> C find(String id, Class<C> type) {
-                return CredentialsProvider.findCredentialByIdInItemGroup(id, type, Jenkins.get(), ACL.SYSTEM2, List.of());
-            }
-        });
+        return env(CONTROLLER);
+    }
+
+    /** The watch secret in Secret text credentials {@code id}, if core accepts it (16 to 4096 printable characters). */
+    static Secret watchSecret(String id) throws AbortException {
+        Secret secret = new Secret(required(CONTROLLER, id, StringCredentials.class, Messages.Settings_WatchSecret())
+                .getSecret()
+                .getPlainText());
+        try {
+            WatchReceiver.requireValid(secret, Messages.Settings_TheCredentials(id));
+        } catch (InvalidSpecException e) {
+            throw new AbortException(e.getMessage());
+        }
+        return secret;
+    }
+
+    /**
+     * The credentials of {@code type} that every build can use: Jenkins' own, in Global scope (a build's lookup leaves
+     * System scope out, so offering those would make every build fail).
+     */
+    static AbstractIdCredentialsListBoxModel<StandardListBoxModel, StandardCredentials> usableByBuilds(
+            Class<? extends StandardCredentials> type) {
+        return new StandardListBoxModel()
+                .includeEmptyValue()
+                .includeMatchingAs(
+                        ACL.SYSTEM2,
+                        Jenkins.get(),
+                        type,
+                        List.of(),
+                        CredentialsMatchers.withScope(CredentialsScope.GLOBAL));
+    }
+
+    /** An error when {@code id} names no credentials of {@code type} every build can use. */
+    static FormValidation checkUsableByBuilds(String id, Class<? extends StandardCredentials> type) {
+        if (id == null || id.isBlank() || usableByBuilds(type).stream().anyMatch(o -> o.value.equals(id))) {
+            return FormValidation.ok();
+        }
+        return FormValidation.error(Messages.Settings_NotUsableByBuilds(id, type.getSimpleName()));
     }
 
     /** The configured router type as a default beneath the spec file and the parameters. */
@@ -58,12 +106,22 @@ final class Settings {
         env.put("DOCKER_HOST", cfg.getDockerHost());
         env.put("CONSUL_HTTP_ADDR", cfg.getConsulAddress());
         if (cfg.getConsulTokenCredentialsId() != null) {
-            env.put("CONSUL_HTTP_TOKEN", required(lookup, cfg.getConsulTokenCredentialsId(), StringCredentials.class, "Consul ACL token")
-                    .getSecret().getPlainText());
+            env.put(
+                    "CONSUL_HTTP_TOKEN",
+                    required(
+                                    lookup,
+                                    cfg.getConsulTokenCredentialsId(),
+                                    StringCredentials.class,
+                                    Messages.Settings_ConsulToken())
+                            .getSecret()
+                            .getPlainText());
         }
         if (cfg.getRegistryCredentialsId() != null) {
-            StandardUsernamePasswordCredentials c = required(lookup, cfg.getRegistryCredentialsId(),
-                    StandardUsernamePasswordCredentials.class, "registry");
+            StandardUsernamePasswordCredentials c = required(
+                    lookup,
+                    cfg.getRegistryCredentialsId(),
+                    StandardUsernamePasswordCredentials.class,
+                    Messages.Settings_Registry());
             env.put("REGISTRY_USERNAME", c.getUsername());
             env.put("REGISTRY_PASSWORD", c.getPassword().getPlainText());
         }
@@ -74,8 +132,7 @@ final class Settings {
             throws AbortException {
         C c = lookup.find(id, type);
         if (c == null) {
-            throw new AbortException("Blue-Green Deploy: the " + what + " credentials '" + id + "' (" + type.getSimpleName()
-                    + ") do not exist or this build may not use them");
+            throw new AbortException(Messages.Settings_Missing(what, id, type.getSimpleName()));
         }
         return c;
     }

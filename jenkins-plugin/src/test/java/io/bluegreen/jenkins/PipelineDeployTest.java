@@ -1,75 +1,140 @@
 package io.bluegreen.jenkins;
 
-import static org.junit.Assert.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import hudson.model.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.BeforeClass;
-import org.junit.Rule;
-import org.junit.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
- * {@code blueGreenDeploy} in a real Pipeline against the real stack that {@code scripts/stack.sh up} starts (Docker
- * engine, registry on 127.0.0.1:5000, Consul on 127.0.0.1:8500), with an nginx of its own in front of its own
- * service: v1, v2 (the flip), status, a rollback to the standby, then the broken v3 whose gate fails and rolls back.
- * The assertions hold whichever color an earlier run left active.
+ * {@code blueGreenDeploy} in a real Pipeline against the real stack of the project's {@code scripts/stack.sh up}
+ * (Docker engine, registry on 127.0.0.1:5000, Consul on 127.0.0.1:8500), with an nginx of its own in front of its own
+ * service: v1, v2 (the flip), status, a rollback to the standby, then the broken v3 whose gate fails and rolls back;
+ * and a deploy whose spec's {@code target:} names another engine. The assertions hold whichever color an earlier run
+ * left active. Skipped, saying why, where there is no checkout of the project ({@code -Dbluegreen.project=DIR} or
+ * {@code BLUEGREEN_PROJECT}, else a folder above this module holding {@code scripts/stack.sh}) or where its stack
+ * cannot start (it needs Linux, root, and the packages the script installs).
  */
-public class PipelineDeployTest {
+@WithJenkins
+class PipelineDeployTest {
     private static final String SERVICE = "vote-jenkins";
     private static final int PORT = 18095;
-    private static Path root;
+    private static Path project;
     private static String upstreamFile;
     private static String configFile;
+    private static boolean enginesWereUp;
 
-    @Rule
-    public JenkinsRule j = new JenkinsRule();
+    private record Ran(int exit, String output) {
+        String tail() {
+            List<String> lines = output.lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        }
 
-    @BeforeClass
-    public static void stack() throws Exception {
-        root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        run("scripts/stack.sh", "up");
-        String paths = run("scripts/nginx-proxy.sh", "start", SERVICE, Integer.toString(PORT), SERVICE);
-        upstreamFile = paths.lines().filter(l -> l.startsWith("upstreamFile=")).findFirst().orElseThrow().substring(13);
-        configFile = paths.lines().filter(l -> l.startsWith("configFile=")).findFirst().orElseThrow().substring(11);
+        String orFail(String what) {
+            if (exit != 0) {
+                throw new IllegalStateException(what + " failed:\n" + output);
+            }
+            return output;
+        }
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("bluegreen-jenkins", ".out");
-        Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
-        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + Files.readString(out));
+    /** The project's checkout: named by a property or the environment, else the first folder above that has the scripts. */
+    private static Optional<Path> findProject() {
+        String named = System.getProperty("bluegreen.project", System.getenv("BLUEGREEN_PROJECT"));
+        if (named != null) {
+            return Optional.of(Path.of(named)).filter(p -> Files.isRegularFile(p.resolve("scripts/stack.sh")));
         }
-        return Files.readString(out);
+        return Stream.iterate(Path.of(System.getProperty("user.dir")).toAbsolutePath(), p -> p != null, Path::getParent)
+                .filter(p -> Files.isRegularFile(p.resolve("scripts/stack.sh")))
+                .findFirst();
+    }
+
+    @BeforeAll
+    static void stack() throws Exception {
+        Optional<Path> found = findProject();
+        assumeTrue(found.isPresent(), "no checkout of the project with scripts/stack.sh (set -Dbluegreen.project=DIR)");
+        project = found.get();
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the project's stack runs on Linux only");
+        Ran up = run("scripts/stack.sh", "up");
+        assumeTrue(up.exit() == 0, "scripts/stack.sh up could not start the stack here:\n" + up.tail());
+        String paths = run("scripts/nginx-proxy.sh", "start", SERVICE, Integer.toString(PORT), SERVICE)
+                .orFail("scripts/nginx-proxy.sh start");
+        upstreamFile = paths.lines()
+                .filter(l -> l.startsWith("upstreamFile="))
+                .findFirst()
+                .orElseThrow()
+                .substring(13);
+        configFile = paths.lines()
+                .filter(l -> l.startsWith("configFile="))
+                .findFirst()
+                .orElseThrow()
+                .substring(11);
+        enginesWereUp = run("scripts/engines.sh", "status").exit() == 0;
+    }
+
+    @AfterAll
+    static void stopWhatThisStarted() throws Exception {
+        if (project != null && !enginesWereUp) {
+            run("scripts/engines.sh", "down");
+        }
+    }
+
+    private static Ran run(String... command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("bluegreen-jenkins", ".out");
+        try {
+            Process p = new ProcessBuilder(command)
+                    .directory(project.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            if (!p.waitFor(15, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return new Ran(-1, String.join(" ", command) + " took over 15 minutes");
+            }
+            return new Ran(p.exitValue(), Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 
     private static String deploy(String version) {
         return "blueGreenDeploy(service: '" + SERVICE + "', image: '127.0.0.1:5000/vote', tag: '" + version + "',"
-                + " buildContext: '" + root.resolve("examples/vote") + "', buildArgs: ['VERSION=" + version + "'], push: true,"
+                + " buildContext: '" + project.resolve("examples/vote") + "', buildArgs: ['VERSION=" + version
+                + "'], push: true,"
                 + " replicas: 1, containerPort: 8080, healthInterval: '1s', healthPasses: 2, healthDeadline: '30s',"
                 + " verifyWindow: '2s', verifyUrl: 'http://127.0.0.1:" + PORT + "/', standbyKeep: '10m',"
-                + " routerType: 'nginx', nginxUpstreamFile: '" + upstreamFile + "', nginxConfigFile: '" + configFile + "')";
+                + " routerType: 'nginx', nginxUpstreamFile: '" + upstreamFile + "', nginxConfigFile: '" + configFile
+                + "')";
     }
 
     @Test
-    public void deploysFlipsRollsBackAndFailsTheBuildOnABrokenVersion() throws Exception {
+    void deploysFlipsRollsBackAndFailsTheBuildOnABrokenVersion(JenkinsRule j) throws Exception {
         WorkflowJob job = j.createProject(WorkflowJob.class, "dogfood");
-        job.setDefinition(new CpsFlowDefinition("node {\n"
-                + "  " + deploy("v1") + "\n"
-                + "  def r = " + deploy("v2") + "\n"
-                + "  echo \"FLIP ${r.previousVersion}->${r.version} ${r.previousColor != r.color}\"\n"
-                + "  echo \"ACTIVE ${blueGreenStatus(service: '" + SERVICE + "').active == r.color}\"\n"
-                + "  def back = blueGreenRollback(service: '" + SERVICE + "')\n"
-                + "  echo \"BACK ${back.color == r.previousColor} ${back.version}\"\n"
-                + "  " + deploy("v3") + "\n"
-                + "}", true));
+        job.setDefinition(new CpsFlowDefinition(
+                "node {\n"
+                        + "  " + deploy("v1") + "\n"
+                        + "  def r = " + deploy("v2") + "\n"
+                        + "  echo \"FLIP ${r.previousVersion}->${r.version} ${r.previousColor != r.color}\"\n"
+                        + "  echo \"ACTIVE ${blueGreenStatus(service: '" + SERVICE + "').active == r.color}\"\n"
+                        + "  def back = blueGreenRollback(service: '" + SERVICE + "')\n"
+                        + "  echo \"BACK ${back.color == r.previousColor} ${back.version}\"\n"
+                        + "  " + deploy("v3") + "\n"
+                        + "}",
+                true));
         WorkflowRun run = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
         j.assertLogContains("FLIP v1->v2 true", run);
         j.assertLogContains("ACTIVE true", run);
@@ -80,5 +145,45 @@ public class PipelineDeployTest {
         assertEquals(4, action.getSummaries().size());
         assertEquals("rolled-back", action.getSummaries().get(3).getOutcome());
         j.createWebClient().getPage(job, "bluegreen-history");
+    }
+
+    /**
+     * The spec's {@code target:} is honoured: the replicas run on the engine it names (its own network namespace and
+     * address, from scripts/engines.sh), and blueGreenStatus reads them there through the target the state recorded.
+     */
+    @Test
+    void deploysOnTheEngineTheSpecsTargetNames(JenkinsRule j) throws Exception {
+        String[] engine = run("scripts/engines.sh", "up", "1")
+                .orFail("scripts/engines.sh up 1")
+                .lines()
+                .map(l -> l.trim().split(" "))
+                .filter(f -> f.length == 4)
+                .findFirst()
+                .orElseThrow();
+        String spec = String.join(
+                "\n",
+                "service: " + SERVICE + "-engines",
+                "image: 127.0.0.1:5000/vote",
+                "tag: v1",
+                "build: { context: " + project.resolve("examples/vote") + ", args: { VERSION: v1 } }",
+                "replicas: 2",
+                "containerPort: 8080",
+                "health: { interval: 1s, passes: 2, deadline: 30s }",
+                "verify: { window: 1s }",
+                "target:",
+                "  type: engines",
+                "  engines:",
+                "    - { name: " + engine[0] + ", host: \"" + engine[1] + "\", address: " + engine[2] + " }");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "engines");
+        job.setDefinition(new CpsFlowDefinition(
+                "node {\n"
+                        + "  writeFile file: 'bluegreen.yml', text: '''" + spec + "\n'''\n"
+                        + "  blueGreenDeploy specFile: 'bluegreen.yml', routerType: 'none'\n"
+                        + "  echo \"STATUS ${blueGreenStatus(service: '" + SERVICE + "-engines')}\"\n"
+                        + "}",
+                true));
+        WorkflowRun run = j.buildAndAssertSuccess(job);
+        j.assertLogContains("endpoint:" + engine[2] + ":", run);
+        j.assertLogContains("running:true", run);
     }
 }
