@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
 
 /** One Docker engine reached through docker-java, with the registry credentials the user configured. */
 public final class DockerEngine implements Closeable {
@@ -89,6 +92,18 @@ public final class DockerEngine implements Closeable {
         Map<String, Network> byName = new LinkedHashMap<>();
         client().listNetworksCmd().exec().forEach(n -> byName.put(n.getName(), n));
         return byName;
+    }
+
+    /**
+     * What {@code judge} finds wrong with each of {@code names} and the engine's network of that name (null when there
+     * is none); it answers null for a network replicas can join.
+     */
+    List<String> networkProblems(List<String> names, BiFunction<String, Network, String> judge) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Network> present = networks();
+        return names.stream().map(name -> judge.apply(name, present.get(name))).filter(Objects::nonNull).toList();
     }
 
     public void ping() {

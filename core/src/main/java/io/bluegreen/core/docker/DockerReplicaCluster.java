@@ -8,7 +8,6 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
@@ -58,22 +57,12 @@ public final class DockerReplicaCluster implements ReplicaCluster {
      */
     @Override
     public List<String> networkProblems(List<String> networks) {
-        if (networks.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Network> present = engine.networks();
-        List<String> problems = new ArrayList<>();
-        for (String name : networks) {
-            Network n = present.get(name);
-            if (n == null) {
-                problems.add("'" + name + "' does not exist on the engine at " + engine.host() + " (docker network create "
-                        + name + ")");
-            } else if ("swarm".equals(n.getScope()) && !Boolean.TRUE.equals(n.isAttachable())) {
-                problems.add("'" + name + "' on the engine at " + engine.host() + " is a Swarm network that containers"
-                        + " cannot join (create it with --attachable)");
-            }
-        }
-        return problems;
+        return engine.networkProblems(networks, (name, n) -> n == null
+                ? "'" + name + "' does not exist on the engine at " + engine.host() + " (docker network create " + name + ")"
+                : "swarm".equals(n.getScope()) && !Boolean.TRUE.equals(n.isAttachable())
+                ? "'" + name + "' on the engine at " + engine.host() + " is a Swarm network that containers cannot join"
+                        + " (create it with --attachable)"
+                : null);
     }
 
     @Override

@@ -8,7 +8,6 @@ import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.Info;
-import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
@@ -94,19 +93,10 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
     /** A network the swarm lacks is no problem (start creates it); a local one of the manager's engine is. */
     @Override
     public List<String> networkProblems(List<String> networks) {
-        if (networks.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Network> present = manager.networks();
-        List<String> problems = new ArrayList<>();
-        for (String name : networks) {
-            Network n = present.get(name);
-            if (n != null && !"swarm".equals(n.getScope())) {
-                problems.add("'" + name + "' on the Swarm manager " + manager.host() + " is a " + n.getScope() + " "
-                        + n.getDriver() + " network: Swarm services join only swarm-scoped (overlay) networks");
-            }
-        }
-        return problems;
+        return manager.networkProblems(networks, (name, n) -> n != null && !"swarm".equals(n.getScope())
+                ? "'" + name + "' on the Swarm manager " + manager.host() + " is a " + n.getScope() + " " + n.getDriver()
+                        + " network: Swarm services join only swarm-scoped (overlay) networks"
+                : null);
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmSpec;
 import io.bluegreen.core.docker.DockerEngine;
@@ -11,6 +14,7 @@ import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.ColorState;
 import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.DeployResult;
+import io.bluegreen.core.engine.FailureKind;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.port.ClusterException;
@@ -28,6 +32,7 @@ import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.Healer;
 import io.bluegreen.core.spec.BuildSpec;
 import io.bluegreen.core.spec.DeploymentSpec;
+import io.bluegreen.core.spec.InvalidSpecException;
 import io.bluegreen.core.spec.SpecReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.After;
 import org.junit.AfterClass;
@@ -87,7 +93,12 @@ public class SwarmIntegrationTest {
 
     /** The example app's spec on the swarm, with a 20 s health gate. */
     private DeploymentSpec spec(String tag) throws Exception {
-        String target = "target:\n  type: swarm\n  swarm: { host: \"" + engine.host() + "\" }\n";
+        return spec(tag, "");
+    }
+
+    /** The same, {@code extra} YAML appended. */
+    private DeploymentSpec spec(String tag, String extra) throws Exception {
+        String target = "target:\n  type: swarm\n  swarm: { host: \"" + engine.host() + "\" }\n" + extra;
         Path f = Specs.write(tmp.getRoot().toPath(), svc.name(), tag, svc.nginx(), "10m", target);
         Files.writeString(f, Files.readString(f).replace("deadline: 12s", "deadline: 20s"));
         return SpecReader.read(f, Map.of());
@@ -268,6 +279,60 @@ public class SwarmIntegrationTest {
     }
 
     private static final class Died extends Error {
+    }
+
+    /**
+     * {@code networks:} on Swarm: a network the swarm lacks is created as an attachable overlay and the tasks join it;
+     * a network of that name that is local to the manager's engine is refused at preflight (exit 2), no service made.
+     */
+    @Test
+    public void tasksJoinTheirNetworksAMissingOverlayIsCreatedALocalOneRefused() throws Exception {
+        String local = svc.name() + "-local";
+        String overlay = svc.name() + "-overlay";
+        manager.client().createNetworkCmd().withName(local).withDriver("bridge").exec();
+        Systems sys = Stack.shared().systemsFor(spec("v1").target());
+        try {
+            try {
+                new Deployer(sys, e -> { }).deploy(spec("v1", "networks: [" + local + "]\n"));
+                fail("a local network cannot carry Swarm tasks");
+            } catch (InvalidSpecException e) {
+                assertEquals(2, FailureKind.of(e).exitCode());
+                assertTrue(e.getMessage(), e.getMessage().contains("networks: '" + local + "' on the Swarm manager")
+                        && e.getMessage().contains("is a local bridge network: Swarm services join only swarm-scoped"));
+            }
+            assertEquals(List.of(), services());
+
+            new Deployer(sys, e -> { }).deploy(spec("v1", "networks: [" + overlay + "]\n"));
+            Network made = manager.client().inspectNetworkCmd().withNetworkId(overlay).exec();
+            assertEquals("overlay swarm true", made.getDriver() + " " + made.getScope() + " " + made.isAttachable());
+            Service blue = manager.client().listServicesCmd().withLabelFilter(Map.of("bluegreen.service", svc.name()))
+                    .exec().get(0);
+            assertEquals(List.of(made.getId()), blue.getSpec().getTaskTemplate().getNetworks().stream()
+                    .map(NetworkAttachmentConfig::getTarget).toList());
+        } finally {
+            removeServices();
+            removeNetworks(local, overlay);
+        }
+    }
+
+    /** A removed service's tasks leave an overlay network a moment later: bounded retries. */
+    private static void removeNetworks(String... names) throws InterruptedException {
+        for (String name : names) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try {
+                    manager.client().removeNetworkCmd(name).exec();
+                    break;
+                } catch (NotFoundException gone) {
+                    break;
+                } catch (RuntimeException inUse) {
+                    if (System.nanoTime() > end) {
+                        throw inUse;
+                    }
+                    Thread.sleep(250);
+                }
+            }
+        }
     }
 
     @Test
