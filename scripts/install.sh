@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real parts the tool drives (Docker Engine, a v2 registry, Consul, nginx, HAProxy)
-# and the small tools the example app and the benchmarks use. Idempotent: installs only what is missing.
+# and the small tools the example app (and its Redis store) and the benchmarks use. Idempotent: installs only what is missing.
 set -euo pipefail
 
 need=()
@@ -12,6 +12,8 @@ have nginx || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 have haproxy || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # (grep without -q reads the whole list: with -q, busybox can die of SIGPIPE and pipefail reports failure)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || need+=(busybox-static)
+# the example app's store: Debian's Redis server binary (redis-tools holds it; see scripts/stack.sh)
+[ -x /usr/bin/redis-check-rdb ] || need+=(redis-tools)
 have htpasswd || need+=(apache2-utils)
 have wrk || need+=(wrk)
 have curl || need+=(curl)

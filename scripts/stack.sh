@@ -5,10 +5,14 @@
 #   registry-auth  a v2 registry with htpasswd auth 127.0.0.1:5001 (credentials in <state>/registry-auth.env)
 #   consul         a dev-mode Consul agent         127.0.0.1:8500
 #   vote-context   the example app's build context (examples/vote/busybox, a copy of /bin/busybox)
+#   vote-store     the example app's store, shared by both colors: a Redis container vote-store (image
+#                  bluegreen/vote-store, FROM scratch, built from examples/vote/store) on the Docker network
+#                  bluegreen-vote, which the vote replicas join; it publishes no port
 #
 # usage: scripts/stack.sh up|down|status
 #   up      installs what is missing (scripts/install.sh), then starts each part that does not answer yet.
-#   down    removes containers labelled bluegreen.service (only those), stops the nginx and HAProxy proxies
+#   down    removes containers labelled bluegreen.service and the store's containers and networks (labelled
+#           bluegreen.stack; only those), stops the nginx and HAProxy proxies
 #           of scripts/nginx-proxy.sh and scripts/haproxy-proxy.sh, and stops the processes that `up` started (never anything else).
 #   status  one line per part; exits 0 when every part answers, 3 otherwise.
 #
@@ -31,6 +35,14 @@ DEFAULT_DOCKER_HOST=unix:///var/run/docker.sock
 DOCKER_PIDFILE=/var/run/docker.pid
 CONTAINERD_PIDFILE=/var/run/docker/containerd/containerd.pid
 VOTE_BUSYBOX=$ROOT/examples/vote/busybox
+VOTE_STORE_CONTEXT=$ROOT/examples/vote/store
+VOTE_STORE_IMAGE=bluegreen/vote-store
+VOTE_STORE_NAME=vote-store
+VOTE_NETWORK=bluegreen-vote
+VOTE_STORE_LABEL=bluegreen.stack=vote-store   # on the store's container and network (tests' own stores too)
+# Debian's Redis server. The redis-tools package holds the binary; the redis-server package only adds the name
+# (a symlink redis-server -> redis-check-rdb) and an init script that would start a Redis on this machine.
+REDIS_BINARY=/usr/bin/redis-check-rdb
 
 DOCKER_WAIT=${BLUEGREEN_DOCKER_WAIT:-60}     # seconds for a fresh dockerd to answer
 SERVICE_WAIT=${BLUEGREEN_SERVICE_WAIT:-30}   # seconds for registry / consul to answer
@@ -151,6 +163,8 @@ registry_auth_accepts() {
 }
 consul_leader() { curl -fsS --max-time 3 "http://$CONSUL_ADDR/v1/status/leader" 2>/dev/null | tr -d '"' || true; }
 consul_answers() { [ -n "$(consul_leader)" ]; }
+vote_store_running() { [ "$(timeout 10 "$DOCKER" inspect -f '{{.State.Running}}' "$VOTE_STORE_NAME" 2>/dev/null)" = true ]; }
+vote_store_ready() { timeout 10 "$DOCKER" logs "$VOTE_STORE_NAME" 2>&1 | grep -q 'Ready to accept connections'; }
 
 # ---------------------------------------------------------------------------------------------
 # up
@@ -354,6 +368,62 @@ up_vote_context() {
   say "prepared vote-context (copied /bin/busybox to ${VOTE_BUSYBOX#"$ROOT"/})"
 }
 
+# The store's build context: Redis as /usr/bin/redis-server (it runs as the server under any name but its
+# checkers') and every library ldd names for it, at their paths; replaced only when something differs.
+up_vote_store_context() {
+  local rootfs=$VOTE_STORE_CONTEXT/rootfs tmp=$VOTE_STORE_CONTEXT/rootfs.tmp libs lib
+  [ -x "$REDIS_BINARY" ] || die "$REDIS_BINARY is missing (scripts/install.sh installs redis-tools)"
+  libs=$(LC_ALL=C ldd "$REDIS_BINARY") || die "ldd $REDIS_BINARY failed"
+  case "$libs" in *"not found"*) die "$REDIS_BINARY lacks libraries: $(grep 'not found' <<<"$libs" | tr -s ' \t' ' ')" ;; esac
+  rm -rf "$tmp"
+  mkdir -p "$tmp/usr/bin"
+  cp "$REDIS_BINARY" "$tmp/usr/bin/redis-server"
+  for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$libs"); do
+    mkdir -p "$tmp$(dirname "$lib")"
+    cp -L "$lib" "$tmp$lib"
+  done
+  if diff -r -q "$tmp" "$rootfs" >/dev/null 2>&1; then
+    rm -rf "$tmp"
+  else
+    rm -rf "$rootfs"
+    mv "$tmp" "$rootfs"
+    say "prepared the vote store's build context (${rootfs#"$ROOT"/}: $REDIS_BINARY and its libraries)"
+  fi
+}
+
+# The vote store: a Redis container on the Docker network both colors of the vote app join. Kept when it runs the
+# current image; otherwise (re)made, empty (it holds its data in memory).
+up_vote_store() {
+  local image now log=$LOG_DIR/vote-store.log
+  [ -d "$VOTE_STORE_CONTEXT" ] || { warn "no $VOTE_STORE_CONTEXT; skipping the vote store"; return 0; }
+  up_vote_store_context
+  image=$(timeout 300 "$DOCKER" build -q -t "$VOTE_STORE_IMAGE" "$VOTE_STORE_CONTEXT" 2>>"$log") ||
+    { log_tail "$log"; die "building $VOTE_STORE_IMAGE failed; log $log"; }
+  if ! timeout 10 "$DOCKER" network inspect "$VOTE_NETWORK" >/dev/null 2>&1; then
+    timeout 20 "$DOCKER" network create --label "$VOTE_STORE_LABEL" "$VOTE_NETWORK" >/dev/null ||
+      die "could not create the Docker network $VOTE_NETWORK"
+    say "created the Docker network $VOTE_NETWORK"
+  fi
+  now=$(timeout 10 "$DOCKER" inspect -f '{{.State.Running}} {{.Image}} {{index .Config.Labels "bluegreen.stack"}}' \
+    "$VOTE_STORE_NAME" 2>/dev/null || true)
+  if [ "$now" = "true $image ${VOTE_STORE_LABEL#*=}" ]; then
+    say "vote-store already running ($VOTE_STORE_NAME:6379 on the Docker network $VOTE_NETWORK)"
+    return 0
+  fi
+  if [ -n "$now" ]; then
+    [ "${now##* }" = "${VOTE_STORE_LABEL#*=}" ] ||
+      die "a container named $VOTE_STORE_NAME that stack.sh did not make exists; remove or rename it"
+    timeout 60 "$DOCKER" rm -f "$VOTE_STORE_NAME" >/dev/null || die "could not remove the stopped or outdated $VOTE_STORE_NAME"
+  fi
+  timeout 60 "$DOCKER" run -d --name "$VOTE_STORE_NAME" --network "$VOTE_NETWORK" --label "$VOTE_STORE_LABEL" \
+    "$VOTE_STORE_IMAGE" >/dev/null 2>>"$log" || { log_tail "$log"; die "could not start $VOTE_STORE_NAME; log $log"; }
+  if ! wait_until "$SERVICE_WAIT" "" vote_store_ready; then
+    timeout 10 "$DOCKER" logs "$VOTE_STORE_NAME" 2>&1 | tail -n 15 | sed 's/^/    | /' >&2 || true
+    die "$VOTE_STORE_NAME did not get ready within ${SERVICE_WAIT}s"
+  fi
+  say "started vote-store (Redis at $VOTE_STORE_NAME:6379 on the Docker network $VOTE_NETWORK, in memory, no port published)"
+}
+
 cmd_up() {
   mkdir -p "$RUN_DIR" "$LOG_DIR" "$STATE/registry/data" "$STATE/registry-auth/data"
   lock
@@ -368,6 +438,7 @@ cmd_up() {
   registry_auth_accepts || warn "registry-auth at $REGISTRY_AUTH_ADDR does not accept the credentials in $REGISTRY_AUTH_ENV (not started by stack.sh?)"
   up_consul
   up_vote_context
+  up_vote_store
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -425,6 +496,24 @@ remove_labelled() {
   say "removed $n container(s) labelled bluegreen.service: ${names% }"
 }
 
+# The vote store's containers and networks, and those tests made alike: only what carries the label.
+remove_vote_stores() {
+  local ids
+  docker_answers || return 0
+  ids=$(timeout 20 "$DOCKER" ps -aq --filter "label=$VOTE_STORE_LABEL" || true)
+  if [ -n "$ids" ]; then
+    # shellcheck disable=SC2086
+    timeout 60 "$DOCKER" rm -f $ids >/dev/null || warn "could not remove every vote store container"
+    say "removed $(wc -w <<<"$ids") vote store container(s)"
+  fi
+  ids=$(timeout 20 "$DOCKER" network ls -q --filter "label=$VOTE_STORE_LABEL" || true)
+  if [ -n "$ids" ]; then
+    # shellcheck disable=SC2086
+    timeout 60 "$DOCKER" network rm $ids >/dev/null || warn "could not remove every vote store network"
+    say "removed $(wc -w <<<"$ids") vote store network(s)"
+  fi
+}
+
 # stop_proxies KIND CONF: stops each running proxy of scripts/KIND-proxy.sh (KIND: nginx or haproxy).
 stop_proxies() {
   local kind=$1 conf=$2 d name
@@ -445,6 +534,7 @@ cmd_down() {
   stop_proxies nginx nginx.conf
   stop_proxies haproxy haproxy.cfg
   remove_labelled
+  remove_vote_stores
   stop_part consul consul_answers "$CONSUL_ADDR" || true
   stop_part registry-auth registry_auth_answers "$REGISTRY_AUTH_ADDR" || true
   stop_part registry registry_answers "$REGISTRY_ADDR" || true
@@ -493,6 +583,11 @@ cmd_status() {
     say "vote-context  prepared (${VOTE_BUSYBOX#"$ROOT"/})"
   else
     say "vote-context  not prepared (${VOTE_BUSYBOX#"$ROOT"/} missing or stale)"; ok=3
+  fi
+  if vote_store_running; then
+    say "vote-store    running ($VOTE_STORE_NAME:6379 on the Docker network $VOTE_NETWORK)"
+  else
+    say "vote-store    not running ($VOTE_STORE_NAME)"; ok=3
   fi
   if [ -d "$STATE/nginx" ]; then
     for d in "$STATE"/nginx/*/; do

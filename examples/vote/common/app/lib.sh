@@ -17,6 +17,7 @@ write_runtime_env() {
     echo "DEPLOY_ID='$(clean "${BLUEGREEN_DEPLOY_ID:-none}")'"
     echo "APP_BUILD='$(clean "$APP_VERSION")'"
     echo "HOST='$(clean "$(cat /proc/sys/kernel/hostname 2>/dev/null)")'"
+    [ -n "$VOTE_STORE" ] && echo "VOTE_STORE='$(clean "$VOTE_STORE")'"
   } >/tmp/app.env.tmp
   mv -f /tmp/app.env.tmp /tmp/app.env
 }
@@ -74,6 +75,20 @@ HTML
   mv -f /www/info.json.tmp /www/info.json
 }
 
+# /health answers 200 only while the build is healthy (APP_HEALTH), no POST /cgi-bin/sick is in force and the
+# vote store, when one is configured, answers. Run by start.sh, its store watcher and the sick/well CGIs: one
+# at a time (a mkdir lock; a holder killed mid-way is waited for 1 s at most).
+health_refresh() {
+  i=0
+  until mkdir /tmp/health.lock 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -ge 50 ] && break
+    sleep 0.02
+  done
+  if [ "$APP_HEALTH" = ok ] && [ ! -e /tmp/sick ] && [ ! -e /tmp/store-down ]; then health_ok; else health_fail; fi
+  rmdir /tmp/health.lock 2>/dev/null
+}
+
 # Healthy: /health is a static file (200, Content-Length, no process started per check).
 health_ok() {
   printf '{"status":"ok","version":"%s","color":"%s","replica":"%s"}\n' "$VERSION" "$COLOR" "$REPLICA" >/www/health.tmp
@@ -94,4 +109,53 @@ health_fail() {
 respond() {
   printf 'Status: %s\r\nContent-Type: %s\r\nContent-Length: %s\r\nCache-Control: no-store\r\nX-Vote-Color: %s\r\nX-Vote-Version: %s\r\nX-Vote-Replica: %s\r\n\r\n%s' \
     "$1" "$2" "${#3}" "$COLOR" "$VERSION" "$REPLICA" "$3"
+}
+
+# The vote store: the Redis at VOTE_STORE (host:port, e.g. vote-store:6379: a container both colors reach by name
+# over a Docker network they join), spoken to in RESP, Redis' protocol, with busybox nc. Its schema, which every
+# version must keep reading and writing alike while two versions run: one counter per option, the keys
+# votes:<service>:a and votes:<service>:b (INCR; a missing key counts 0).
+
+# resp ARG...: one command as RESP: an array of bulk strings.
+resp() {
+  printf '*%d\r\n' $#
+  for arg in "$@"; do printf '$%d\r\n%s\r\n' ${#arg} "$arg"; done
+}
+
+# store_talk: sends the commands on stdin, then QUIT (Redis answers +OK and closes the connection), and prints the
+# replies one a line. At most 2 s in all.
+store_talk() {
+  { cat; resp QUIT; } | timeout 2 nc -w 1 "${VOTE_STORE%:*}" "${VOTE_STORE##*:}" 2>/dev/null | tr -d '\r'
+}
+
+store_answers() {
+  [ "$(resp PING | store_talk | head -n 1)" = +PONG ]
+}
+
+# store_tally [a|b]: records a vote for the option given (INCR), then reads the tally (MGET), in one connection;
+# sets a and b. Fails when the store did not answer every command (QUIT's +OK last): nothing is kept anywhere else.
+store_tally() {
+  key=votes:$SERVICE
+  set -- $({ [ -n "$1" ] && resp INCR "$key:$1"; resp MGET "$key:a" "$key:b"; } | store_talk | awk -v voted="${1:+1}" '
+    voted && NR == 1 { if ($0 !~ /^:[0-9]+$/) exit; next }
+    want && /^[$]-1$/ { t[++n] = 0; want--; next }
+    want && /^[$][0-9]+$/ { getline v; t[++n] = v; want--; next }
+    /^[*]2$/ { n = 0; want = 2; next }
+    /^[+]OK$/ && n == 2 && t[1] ~ /^[0-9]+$/ && t[2] ~ /^[0-9]+$/ { print t[1], t[2] }')
+  [ $# -eq 2 ] || return 1
+  a=$1
+  b=$2
+}
+
+# store_changed: records whether the store answers (/tmp/store-down while it does not); true when that changed.
+store_changed() {
+  if store_answers; then
+    [ -e /tmp/store-down ] || return 1
+    rm -f /tmp/store-down
+    echo "vote: the store $VOTE_STORE answers again"
+  else
+    [ -e /tmp/store-down ] && return 1
+    : >/tmp/store-down
+    echo "vote: the store $VOTE_STORE does not answer: /health fails until it does"
+  fi
 }

@@ -110,9 +110,19 @@ public final class Stack {
 
     /** GET through loopback; returns status and body, or status -1 with the error. */
     public static Response get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** POST an HTML form's fields ({@code vote=a}) through loopback, as a browser does; answers as {@link #get}. */
+    public static Response post(String url, String form) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    private static Response send(HttpRequest request) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             return new Response(-1, e.toString());
@@ -154,8 +164,8 @@ public final class Stack {
         }
     }
 
-    /** The docker CLI against the local engine, bounded to 30 s; a non-zero exit fails the caller. */
-    public static void docker(String... args) {
+    /** The docker CLI against the local engine, bounded to 30 s; returns what it printed; a non-zero exit fails the caller. */
+    public static String docker(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
         try {
@@ -164,6 +174,7 @@ public final class Stack {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + new String(p.getInputStream().readAllBytes()));
             }
+            return new String(p.getInputStream().readAllBytes()).trim();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
