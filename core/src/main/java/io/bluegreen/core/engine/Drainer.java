@@ -6,7 +6,10 @@ import io.bluegreen.core.spec.Durations;
 import java.time.Duration;
 import java.util.List;
 
-/** Before replicas stop: waits until the proxy has no request in flight to them, or the drain timeout passes. */
+/**
+ * Before replicas stop: waits until the proxy has no request in flight to them; only once the drain timeout has passed
+ * does it have the proxy cut what is left.
+ */
 final class Drainer {
     private static final long POLL_MS = 50;
 
@@ -35,7 +38,12 @@ final class Drainer {
             n = router.inFlight(endpoints);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        events.progress(n == 0 ? "drained in " + ms + " ms"
-                : n + " request(s) still in flight after the drain timeout of " + Durations.format(timeout) + "; stopping anyway");
+        if (n == 0) {
+            events.progress("drained in " + ms + " ms");
+            return;
+        }
+        router.cutInFlight(endpoints);
+        events.progress(n + " request(s) still in flight after the drain timeout of " + Durations.format(timeout)
+                + "; cut at the proxy, stopping anyway");
     }
 }

@@ -77,8 +77,16 @@ public final class HaproxyRouter implements TrafficRouter {
 
     @Override
     public int inFlight(List<Endpoint> endpoints) {
-        Map<String, Integer> sessions = HaproxyServers.sessions(backend, runtime.ask("show stat -1 4 -1"));
-        return endpoints.stream().mapToInt(e -> sessions.getOrDefault(name(e), 0)).sum();
+        Map<String, Integer> requests = HaproxyServers.inFlight(backend, runtime.ask("show stat -1 4 -1"));
+        return endpoints.stream().mapToInt(e -> requests.getOrDefault(name(e), 0)).sum();
+    }
+
+    /** {@code shutdown sessions server}: HAProxy ends the streams still on those servers (a deleted one has none). */
+    @Override
+    public void cutInFlight(List<Endpoint> endpoints) {
+        Set<String> present = servers().stream().map(Server::name).collect(Collectors.toSet());
+        endpoints.stream().map(HaproxyRouter::name).filter(present::contains)
+                .forEach(s -> runtime.expect("shutdown sessions server " + backend + "/" + s, DONE));
     }
 
     @Override

@@ -56,22 +56,37 @@ final class HaproxyServers {
         return out;
     }
 
-    /** Current sessions ({@code scur}) per server of {@code backend}, from {@code show stat}'s CSV. */
-    static Map<String, Integer> sessions(String backend, String csv) {
+    /**
+     * Requests in flight per server of {@code backend}, from {@code show stat}'s CSV: {@code scur} (the streams the
+     * server serves now) plus {@code qcur} (requests queued for it, when it has a {@code maxconn}). Checked on
+     * HAProxy 2.6: a keep-alive connection idle between two requests counts in neither (not on the client side, and
+     * a pooled server connection shows in {@code idle_conn_cur}/{@code safe_conn_cur}); one slow request counts 1.
+     */
+    static Map<String, Integer> inFlight(String backend, String csv) {
         List<String> lines = csv.lines().toList();
         if (lines.isEmpty() || !lines.get(0).startsWith("# pxname,svname,")) {
             throw new RouterException("HAProxy answered 'show stat' unexpectedly: " + (lines.isEmpty() ? "(nothing)" : lines.get(0)));
         }
         List<String> header = Arrays.asList(lines.get(0).substring(2).split(",", -1));
         int scur = column(header, "scur");
+        int qcur = column(header, "qcur");
+        int width = Math.max(scur, qcur);
         Map<String, Integer> out = new HashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
-            if (f.length > scur && f[0].equals(backend) && !f[1].equals("BACKEND") && !f[scur].isEmpty()) {
-                out.put(f[1], Integer.parseInt(f[scur]));
+            if (f.length > width && f[0].equals(backend) && !f[1].equals("BACKEND")) {
+                try {
+                    out.put(f[1], count(f[scur]) + count(f[qcur]));
+                } catch (NumberFormatException e) {
+                    throw new RouterException("cannot read HAProxy's stat line '" + line + "': " + e.getMessage());
+                }
             }
         }
         return out;
+    }
+
+    private static int count(String field) {
+        return field.isEmpty() ? 0 : Integer.parseInt(field);
     }
 
     private static int column(List<String> header, String name) {

@@ -174,43 +174,80 @@ public class HaproxyIntegrationTest {
         throw new IllegalStateException("the slow request never reached HAProxy's backend");
     }
 
-    @Test
-    public void retiringAColorWaitsForItsInFlightRequests() throws Exception {
-        deploy("v1");
-        List<Long> retiredAt = new CopyOnWriteArrayList<>();
-        CompletableFuture<java.net.http.HttpResponse<String>> slow = new CompletableFuture<>();
+    /** What a deploy did with one slow request sent to the old color just before its flip. */
+    private record SlowRequest(CompletableFuture<java.net.http.HttpResponse<String>> answer, long[] doneAt,
+                               List<Long> retireStartedAt, List<Long> retiredAt, List<String> retire) {
+    }
+
+    /** Deploys {@code spec}; once its gate passed, sends /cgi-bin/slow?SECONDS and waits until HAProxy has it in flight. */
+    private SlowRequest deployWithSlowRequest(DeploymentSpec spec, int seconds) {
+        SlowRequest s = new SlowRequest(new CompletableFuture<>(), new long[1], new CopyOnWriteArrayList<>(),
+                new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        long[] slowDoneAt = new long[1];
-        deploy(spec("v2", "0"), e -> {
+        deploy(spec, e -> {
             events.add(e);
             if ("phase-end".equals(e.type()) && "gate".equals(e.phase())) {
                 // Sent before the flip, and seen in flight to blue by HAProxy before the deploy goes on.
-                http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(haproxy.url() + "cgi-bin/slow?5"))
+                http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(haproxy.url() + "cgi-bin/slow?" + seconds))
                         .timeout(java.time.Duration.ofSeconds(25)).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
                         .whenComplete((r, t) -> {
-                            slowDoneAt[0] = System.nanoTime();
+                            s.doneAt()[0] = System.nanoTime();
                             if (t != null) {
-                                slow.completeExceptionally(t);
+                                s.answer().completeExceptionally(t);
                             } else {
-                                slow.complete(r);
+                                s.answer().complete(r);
                             }
                         });
                 awaitInFlight();
             }
+            if ("phase-start".equals(e.type()) && "retire".equals(e.phase())) {
+                s.retireStartedAt().add(System.nanoTime());
+            }
+            if ("retire".equals(e.phase()) && e.message() != null) {
+                s.retire().add(e.message());
+            }
             if ("progress".equals(e.type()) && "retire".equals(e.phase()) && e.message().startsWith("retired")) {
-                retiredAt.add(System.nanoTime());
+                s.retiredAt().add(System.nanoTime());
             }
         });
-        java.net.http.HttpResponse<String> r = slow.get(30, TimeUnit.SECONDS);
+        return s;
+    }
+
+    @Test
+    public void retiringAColorWaitsForItsInFlightRequests() throws Exception {
+        deploy("v1");
+        SlowRequest slow = deployWithSlowRequest(spec("v2", "0"), 5);
+        java.net.http.HttpResponse<String> r = slow.answer().get(30, TimeUnit.SECONDS);
         assertEquals(r.body(), 200, r.statusCode());
         assertTrue(r.body(), r.body().contains("\"color\":\"blue\""));
         assertEquals("blue was retired", Set.of(), endpoints("blue"));
-        assertTrue("the slow request finished before blue stopped", slowDoneAt[0] < retiredAt.get(0));
-        List<String> retire = events.stream().filter(e -> "retire".equals(e.phase()) && e.message() != null)
-                .map(DeployEvent::message).toList();
-        assertTrue(retire.toString(), retire.stream().anyMatch(m -> m.startsWith("draining 1 request(s) in flight")));
-        assertTrue(retire.toString(), retire.stream().anyMatch(m -> m.startsWith("drained in")));
+        assertTrue("the slow request finished before blue stopped", slow.doneAt()[0] < slow.retiredAt().get(0));
+        assertTrue(slow.retire().toString(), slow.retire().stream().anyMatch(m -> m.startsWith("draining 1 request(s) in flight")));
+        assertTrue(slow.retire().toString(), slow.retire().stream().anyMatch(m -> m.startsWith("drained in")));
         List<Replica> left = sys.cluster().list(service);
         assertTrue(left.toString(), left.stream().allMatch(x -> x.color().label().equals("green")));
+    }
+
+    @Test
+    public void aRequestStillInFlightIsCutAtTheProxyOnlyOnceTheDrainBoundHasPassed() throws Exception {
+        deploy("v1");
+        java.nio.file.Path file = Specs.write(tmp.getRoot().toPath(), service, "v2", haproxy, "0", null);
+        Files.writeString(file, Files.readString(file).replace("drain: 20s", "drain: 2s"));
+        SlowRequest slow = deployWithSlowRequest(io.bluegreen.core.spec.SpecReader.read(file, java.util.Map.of()), 6);
+        String cutMessage = "1 request(s) still in flight after the drain timeout of 2s; cut at the proxy";
+        long cutAt = events.stream().filter(e -> "retire".equals(e.phase()) && e.message() != null
+                && e.message().startsWith(cutMessage)).map(e -> java.time.Instant.parse(e.at()).toEpochMilli()).findFirst()
+                .orElseThrow(() -> new AssertionError(slow.retire().toString()));
+        long retireAt = events.stream().filter(e -> "phase-start".equals(e.type()) && "retire".equals(e.phase()))
+                .map(e -> java.time.Instant.parse(e.at()).toEpochMilli()).findFirst().orElseThrow();
+        assertTrue("cut " + (cutAt - retireAt) + " ms into retire, not before the 2 s bound", cutAt - retireAt >= 2000);
+        try {
+            // HAProxy's retry-on (scripts/haproxy-proxy.sh) replays the cut GET on the new color; blue never answers it.
+            java.net.http.HttpResponse<String> r = slow.answer().get(30, TimeUnit.SECONDS);
+            assertTrue(r.statusCode() + " " + r.body(), r.statusCode() != 200 || r.body().contains("\"color\":\"green\""));
+        } catch (java.util.concurrent.ExecutionException cut) {
+            // The proxy closed the client's connection: cut as well.
+        }
+        assertEquals("blue was retired", Set.of(), endpoints("blue"));
     }
 }

@@ -31,6 +31,13 @@ public interface TrafficRouter {
      */
     int inFlight(List<Endpoint> endpoints);
 
+    /**
+     * Called only once the drain bound has passed: ends what is still in flight to {@code endpoints} at the proxy,
+     * before their replicas stop. A proxy that cannot end requests per endpoint does nothing (the stop ends them).
+     */
+    default void cutInFlight(List<Endpoint> endpoints) {
+    }
+
     /** How to find this router again without the spec (kept in KV). */
     RouterState state();
 }
