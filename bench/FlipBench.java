@@ -4,6 +4,7 @@ import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.proxy.HaproxyRouter;
@@ -48,6 +49,13 @@ public final class FlipBench {
     static final int STEADY_SECONDS = Integer.getInteger("bench.steady", 6);
     static final int FLIP_INTERVAL_MS = Integer.getInteger("bench.interval", 500);
     static final int ROLLBACKS = Integer.getInteger("bench.rollbacks", 10);
+    /** The HAProxy flip runs again at each of these connection counts: failed requests per flip against the load. */
+    static final List<Integer> SWEEP = java.util.Arrays.stream(System.getProperty("bench.sweep", "12,32,64").split(","))
+            .map(Integer::valueOf).toList();
+    /** Load (keep-alive connections through HAProxy) under which the CLI's rollback and deploy are timed. */
+    static final int LOAD = Integer.getInteger("bench.load", 32);
+    static final int CLI_ROLLBACKS = Integer.getInteger("bench.cliRollbacks", 20);
+    static final int CLI_DEPLOYS = Integer.getInteger("bench.cliDeploys", 2);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -101,21 +109,28 @@ public final class FlipBench {
                     hap.get("socket"), hap.get("backend"), hap.get("backendFile")));
             new Deployer(sys, e -> { }).deploy(SpecReader.read(spec, Map.of()));
         }
+        List<Path> specs = List.of(dir.resolve("v1.yml"), dir.resolve("v2.yml"));
         List<Endpoint> blue = endpoints(sys, service, "blue");
         List<Endpoint> green = endpoints(sys, service, "green");
 
         List<Row> rows = new ArrayList<>();
         TrafficRouter haproxy = new HaproxyRouter(hap.get("socket"), hap.get("backend"), Path.of(hap.get("backendFile")));
-        rows.add(run("HAProxy (runtime API)", hap.get("url"), blue, green, (to, c) -> haproxy.route(service, to, "bench " + c)));
+        Flip hapFlip = (to, c) -> haproxy.route(service, to, "bench " + c);
+        rows.add(run("HAProxy (runtime API)", hap.get("url"), CONNECTIONS, blue, green, hapFlip));
         TrafficRouter nginx = new NginxRouter(Path.of(ngx.get("upstreamFile")), Path.of(ngx.get("configFile")), "nginx");
-        rows.add(run("nginx (the tool: checked reload)", ngx.get("url"), blue, green,
+        rows.add(run("nginx (the tool: checked reload)", ngx.get("url"), CONNECTIONS, blue, green,
                 (to, c) -> nginx.route(service, to, "bench " + c)));
-        rows.add(run("nginx naive (rewrite + reload)", naive.get("url"), blue, green,
+        rows.add(run("nginx naive (rewrite + reload)", naive.get("url"), CONNECTIONS, blue, green,
                 (to, c) -> naiveFlip(naive, service, to)));
         TrafficRouter nokeep = new NginxRouter(Path.of(noKeepalive.get("upstreamFile")),
                 Path.of(noKeepalive.get("configFile")), "nginx");
-        rows.add(run("nginx, keepalive_timeout 0 (tool)", noKeepalive.get("url"), blue, green,
+        rows.add(run("nginx, keepalive_timeout 0 (tool)", noKeepalive.get("url"), CONNECTIONS, blue, green,
                 (to, c) -> nokeep.route(service, to, "bench " + c)));
+        for (int c : SWEEP) {
+            if (System.nanoTime() < deadline) {
+                rows.add(run("HAProxy (runtime API)", hap.get("url"), c, blue, green, hapFlip));
+            }
+        }
         printTable(rows);
         // The runs above flipped HAProxy behind the engine's back: put back the color the state says is active.
         haproxy.route(service, endpoints(sys, service, sys.store().readState(service).value().activeColor().orElseThrow().label()),
@@ -135,6 +150,87 @@ public final class FlipBench {
         System.out.printf(Locale.ROOT, "%nrollback to standby (%d runs): command p50 %d ms, p99 %d ms; "
                         + "command issued -> first answer from the standby color p50 %d ms, p99 %d ms%n",
                 commandMs.size(), pct(commandMs, 50), pct(commandMs, 99), pct(endToEndMs, 50), pct(endToEndMs, 99));
+        cli(sys, service, hap.get("url"), specs, deadline);
+    }
+
+    /**
+     * The CLI as a person runs it (bin/bluegreen, JVM start included), idle and under LOAD keep-alive connections
+     * through HAProxy: CLI_ROLLBACKS rollbacks (wall time next to the time the command reports), then CLI_DEPLOYS
+     * deploys (wall, reported, and the retire phase from the --json events).
+     */
+    static void cli(Systems sys, String service, String url, List<Path> specs, long deadline) throws Exception {
+        Map<String, List<Long>> t = new java.util.LinkedHashMap<>();
+        String[] loads = {"idle", "under load"};
+        for (String load : loads) {
+            Process wrk = load.equals("idle") ? null : startWrk(url, 300, LOAD);
+            try {
+                say("bin/bluegreen rollback x" + CLI_ROLLBACKS + ", then deploy x" + CLI_DEPLOYS + ", " + load);
+                for (int i = 0; i < CLI_ROLLBACKS && System.nanoTime() < deadline; i++) {
+                    Cli r = Cli.run(List.of("rollback", "-s", service, "--json"));
+                    t.computeIfAbsent("rollback wall " + load, k -> new ArrayList<>()).add(r.wallMs());
+                    t.computeIfAbsent("rollback reported " + load, k -> new ArrayList<>()).add(r.event("\"type\":\"result\""));
+                }
+                for (int i = 0; i < CLI_DEPLOYS && System.nanoTime() < deadline; i++) {
+                    String active = activeTag(sys, service);
+                    Cli d = Cli.run(List.of("deploy", "-f", specs.get(active.equals("v1") ? 1 : 0).toString(), "--json"));
+                    t.computeIfAbsent("deploy wall " + load, k -> new ArrayList<>()).add(d.wallMs());
+                    t.computeIfAbsent("deploy reported " + load, k -> new ArrayList<>()).add(d.event("\"type\":\"result\""));
+                    t.computeIfAbsent("deploy retire " + load, k -> new ArrayList<>())
+                            .add(d.event("\"type\":\"phase-end\".*\"phase\":\"retire\""));
+                }
+            } finally {
+                if (wrk != null) {
+                    wrk.destroy();
+                    wrk.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nbin/bluegreen from the shell (JVM start included); load: wrk -t2 -c%d keep-alive through HAProxy%n", LOAD);
+        System.out.printf(Locale.ROOT, "%-22s %26s %26s%n", "", "idle p50/p99 (n)", "under load p50/p99 (n)");
+        for (String what : List.of("rollback wall", "rollback reported", "deploy wall", "deploy reported", "deploy retire")) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", what));
+            for (String load : loads) {
+                List<Long> v = t.getOrDefault(what + " " + load, List.of());
+                line.append(String.format(Locale.ROOT, " %26s", pct(v, 50) + " / " + pct(v, 99) + " ms (" + v.size() + ")"));
+            }
+            System.out.println(line);
+        }
+    }
+
+    static String activeTag(Systems sys, String service) {
+        ServiceState st = sys.store().readState(service).value();
+        return st.color(st.activeColor().orElseThrow()).orElseThrow().version();
+    }
+
+    /** One bin/bluegreen run (at most 2 minutes): its wall time and its stdout. */
+    record Cli(long wallMs, String out) {
+        static Cli run(List<String> args) throws Exception {
+            List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/bluegreen").toString()));
+            command.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().remove("BLUEGREEN_HEAL_URL");
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("bluegreen " + args + " did not finish in 2 minutes");
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("bluegreen " + args + " exited " + p.exitValue() + ":\n" + out);
+            }
+            return new Cli(ms, out);
+        }
+
+        /** durationMs of the first --json event line matching {@code pattern}. */
+        long event(String pattern) {
+            Pattern line = Pattern.compile(pattern);
+            return out.lines().filter(l -> line.matcher(l).find()).findFirst()
+                    .map(l -> Pattern.compile("\"durationMs\":(\\d+)").matcher(l)).filter(Matcher::find)
+                    .map(m -> Long.parseLong(m.group(1)))
+                    .orElseThrow(() -> new IllegalStateException("no event " + pattern + " in:\n" + out));
+        }
     }
 
     interface Flip {
@@ -152,16 +248,16 @@ public final class FlipBench {
         }
     }
 
-    record Row(String router, Wrk steady, Wrk flipping, int flips, List<Long> flipMs) {
+    record Row(String router, int connections, Wrk steady, Wrk flipping, int flips, List<Long> flipMs) {
     }
 
-    static Row run(String name, String url, List<Endpoint> blue, List<Endpoint> green, Flip flip) throws Exception {
+    static Row run(String name, String url, int connections, List<Endpoint> blue, List<Endpoint> green, Flip flip) throws Exception {
         flip.to(blue, "blue");
         waitForColor(url, "blue");
-        say(name + ": steady load " + STEADY_SECONDS + "s, then " + FLIPS + " flips under the same load");
-        Wrk steady = wrk(url, STEADY_SECONDS);
+        say(name + ", " + connections + " connections: steady load " + STEADY_SECONDS + "s, then " + FLIPS + " flips under the same load");
+        Wrk steady = parseWrk(finish(startWrk(url, STEADY_SECONDS, connections), STEADY_SECONDS + 30));
         int seconds = (int) Math.ceil((FLIPS * (FLIP_INTERVAL_MS + 150) + 2000) / 1000.0);
-        Process load = startWrk(url, seconds);
+        Process load = startWrk(url, seconds, connections);
         Thread.sleep(1000);
         List<Long> flipMs = new ArrayList<>();
         for (int i = 0; i < FLIPS; i++) {
@@ -173,7 +269,7 @@ public final class FlipBench {
             Thread.sleep(FLIP_INTERVAL_MS);
         }
         Wrk flipping = parseWrk(finish(load, seconds + 30));
-        return new Row(name, steady, flipping, FLIPS, flipMs);
+        return new Row(name, connections, steady, flipping, FLIPS, flipMs);
     }
 
     /** Requests /info.json back to back until one comes from {@code color}; await() gives ms since {@code t0}. */
@@ -257,8 +353,8 @@ public final class FlipBench {
         }
     }
 
-    static Process startWrk(String url, int seconds) throws IOException {
-        return new ProcessBuilder("wrk", "-t2", "-c" + CONNECTIONS, "-d" + seconds + "s", "--latency", url)
+    static Process startWrk(String url, int seconds, int connections) throws IOException {
+        return new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", url)
                 .redirectErrorStream(true).start();
     }
 
@@ -269,10 +365,6 @@ public final class FlipBench {
             throw new IllegalStateException("wrk did not finish");
         }
         return out;
-    }
-
-    static Wrk wrk(String url, int seconds) throws Exception {
-        return parseWrk(finish(startWrk(url, seconds), seconds + 30));
     }
 
     static Wrk parseWrk(String out) {
@@ -313,14 +405,14 @@ public final class FlipBench {
     }
 
     static void printTable(List<Row> rows) {
-        System.out.printf(Locale.ROOT, "%nflip benchmark: wrk -t2 -c%d keep-alive through each proxy, %d replicas per color, "
-                + "%d flips per router%n", CONNECTIONS, REPLICAS, FLIPS);
-        String fmt = "%-34s %9s %8s %10s %9s %9s %15s %15s %13s%n";
-        System.out.printf(Locale.ROOT, fmt, "router", "requests", "req/s", "sock.err", "non-2xx", "fail/flip",
+        System.out.printf(Locale.ROOT, "%nflip benchmark: wrk -t2 -cN keep-alive through each proxy, %d replicas per color, "
+                + "%d flips per row%n", REPLICAS, FLIPS);
+        String fmt = "%-34s %5s %9s %8s %10s %9s %9s %15s %15s %13s%n";
+        System.out.printf(Locale.ROOT, fmt, "router", "conns", "requests", "req/s", "sock.err", "non-2xx", "fail/flip",
                 "p50/p99 steady", "p50/p99 flips", "flip p50/p99");
         for (Row r : rows) {
             Wrk f = r.flipping();
-            System.out.printf(Locale.ROOT, fmt, r.router(), f.requests(), Math.round(f.requests() / f.seconds()),
+            System.out.printf(Locale.ROOT, fmt, r.router(), r.connections(), f.requests(), Math.round(f.requests() / f.seconds()),
                     f.socketErrors() + (f.socketErrors() == 0 ? "" : " (c" + f.connectErrors() + "/r" + f.readErrors()
                             + "/w" + f.writeErrors() + "/t" + f.timeouts() + ")"),
                     f.non2xx(), String.format(Locale.ROOT, "%.2f", f.failed() / (double) r.flips()),
@@ -330,8 +422,8 @@ public final class FlipBench {
         }
         for (Row r : rows) {
             Wrk s = r.steady();
-            System.out.printf(Locale.ROOT, "  steady %-34s %d requests in %.1fs (%d req/s), %d socket errors, %d non-2xx%n",
-                    r.router(), s.requests(), s.seconds(), Math.round(s.requests() / s.seconds()), s.socketErrors(), s.non2xx());
+            System.out.printf(Locale.ROOT, "  steady %-34s -c%-3d %d requests in %.1fs (%d req/s), %d socket errors, %d non-2xx%n",
+                    r.router(), r.connections(), s.requests(), s.seconds(), Math.round(s.requests() / s.seconds()), s.socketErrors(), s.non2xx());
         }
     }
 

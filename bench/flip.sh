@@ -3,8 +3,12 @@
 # under the same wrk keep-alive load on loopback, each flipped back and forth; then rollback-to-standby timing.
 # Needs the local stack (scripts/stack.sh up) and wrk. Runs a few minutes at most; removes what it created.
 #
+# Then the HAProxy flip again at each connection count of bench.sweep (failed requests per flip), and
+# bin/bluegreen itself (JVM start included) idle and under bench.load connections through HAProxy: rollback
+# wall time next to the time it reports, deploy wall time with its retire phase.
 # usage: bench/flip.sh [-Dbench.flips=20] [-Dbench.replicas=6] [-Dbench.connections=12] [-Dbench.steady=6]
-#                      [-Dbench.interval=500] [-Dbench.rollbacks=10]
+#                      [-Dbench.interval=500] [-Dbench.rollbacks=10] [-Dbench.sweep=12,32,64] [-Dbench.load=32]
+#                      [-Dbench.cliRollbacks=20] [-Dbench.cliDeploys=2]
 # Figures go to stdout; progress to stderr.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,7 +17,8 @@ for tool in java mvn wrk haproxy nginx; do
   command -v "$tool" >/dev/null 2>&1 || { echo "flip.sh: '$tool' is not installed (scripts/install.sh)" >&2; exit 2; }
 done
 for arg in "$@"; do
-  [[ $arg =~ ^-Dbench\.(flips|replicas|connections|steady|interval|rollbacks)=[0-9]{1,5}$ ]] \
+  [[ $arg =~ ^-Dbench\.(flips|replicas|connections|steady|interval|rollbacks|load|cliRollbacks|cliDeploys)=[0-9]{1,5}$ \
+     || $arg =~ ^-Dbench\.sweep=[0-9]{1,4}(,[0-9]{1,4}){0,5}$ ]] \
     || { echo "flip.sh: unknown option '$arg' (see the usage in $0)" >&2; exit 2; }
 done
 "$ROOT/scripts/stack.sh" status >/dev/null || { echo "flip.sh: the stack is not up: run scripts/stack.sh up" >&2; exit 3; }
