@@ -160,19 +160,26 @@ public final class FlipBench {
      */
     static void cli(Systems sys, String service, String url, List<Path> specs, long deadline) throws Exception {
         Map<String, List<Long>> t = new java.util.LinkedHashMap<>();
+        Map<String, Integer> failedDeploys = new HashMap<>();
         String[] loads = {"idle", "under load"};
         for (String load : loads) {
             Process wrk = load.equals("idle") ? null : startWrk(url, 300, LOAD);
             try {
                 say("bin/bluegreen rollback x" + CLI_ROLLBACKS + ", then deploy x" + CLI_DEPLOYS + ", " + load);
                 for (int i = 0; i < CLI_ROLLBACKS && System.nanoTime() < deadline; i++) {
-                    Cli r = Cli.run(List.of("rollback", "-s", service, "--json"));
+                    Cli r = Cli.run(List.of("rollback", "-s", service, "--json")).succeeded();
                     t.computeIfAbsent("rollback wall " + load, k -> new ArrayList<>()).add(r.wallMs());
                     t.computeIfAbsent("rollback reported " + load, k -> new ArrayList<>()).add(r.event("\"type\":\"result\""));
                 }
                 for (int i = 0; i < CLI_DEPLOYS && System.nanoTime() < deadline; i++) {
                     String active = activeTag(sys, service);
                     Cli d = Cli.run(List.of("deploy", "-f", specs.get(active.equals("v1") ? 1 : 0).toString(), "--json"));
+                    if (d.exit() == 1) {
+                        // Failed and rolled back (say, a replica starved past its health check): counted, not timed.
+                        failedDeploys.merge(load, 1, Integer::sum);
+                        continue;
+                    }
+                    d.succeeded();
                     t.computeIfAbsent("deploy wall " + load, k -> new ArrayList<>()).add(d.wallMs());
                     t.computeIfAbsent("deploy reported " + load, k -> new ArrayList<>()).add(d.event("\"type\":\"result\""));
                     t.computeIfAbsent("deploy retire " + load, k -> new ArrayList<>())
@@ -195,6 +202,8 @@ public final class FlipBench {
             }
             System.out.println(line);
         }
+        System.out.printf(Locale.ROOT, "deploys failed and rolled back: %d idle, %d under load%n",
+                failedDeploys.getOrDefault("idle", 0), failedDeploys.getOrDefault("under load", 0));
     }
 
     static String activeTag(Systems sys, String service) {
@@ -202,8 +211,8 @@ public final class FlipBench {
         return st.color(st.activeColor().orElseThrow()).orElseThrow().version();
     }
 
-    /** One bin/bluegreen run (at most 2 minutes): its wall time and its stdout. */
-    record Cli(long wallMs, String out) {
+    /** One bin/bluegreen run (at most 2 minutes): its wall time, its stdout and its exit code. */
+    record Cli(long wallMs, String out, int exit) {
         static Cli run(List<String> args) throws Exception {
             List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/bluegreen").toString()));
             command.addAll(args);
@@ -216,11 +225,14 @@ public final class FlipBench {
                 p.destroyForcibly();
                 throw new IllegalStateException("bluegreen " + args + " did not finish in 2 minutes");
             }
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("bluegreen " + args + " exited " + p.exitValue() + ":\n" + out);
+            return new Cli((System.nanoTime() - t0) / 1_000_000, out, p.exitValue());
+        }
+
+        Cli succeeded() {
+            if (exit != 0) {
+                throw new IllegalStateException("bluegreen exited " + exit + ":\n" + out);
             }
-            return new Cli(ms, out);
+            return this;
         }
 
         /** durationMs of the first --json event line matching {@code pattern}. */
