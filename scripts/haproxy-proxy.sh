@@ -65,7 +65,12 @@ defaults
     # A request that could not reach a server is sent to another one instead of failing.
     option redispatch
     retries 3
+    # empty-response also replays a request whose server stream was ended by 'shutdown sessions server'
+    # (what a deploy runs once its drain bound has passed) on a server still in service: the new color.
     retry-on conn-failure empty-response response-timeout
+    # No server maxconn, so no per-server queue: a request waits in the server's accept backlog, not here.
+    # With a server maxconn (in backend.cfg), requests queued for a server count as in flight to it (qcur)
+    # when a deploy drains it, like the ones it serves (scur).
     timeout connect 2s
     timeout client 60s
     timeout server 60s
