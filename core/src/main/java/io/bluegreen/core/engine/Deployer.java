@@ -38,7 +38,7 @@ public final class Deployer {
             router.check();
         });
         TransitionRunner.Request request = new TransitionRunner.Request(OperationKind.DEPLOY, service, spec.tag(),
-                spec.imageRef(), spec.lockWait(), router.state(), Cancellation.NEVER, (observed, p) -> {
+                spec.imageRef(), spec.lockWait(), Cancellation.NEVER, (observed, p) -> {
                     Planner.requireReachable(observed, spec.target()); // before any build or push
                     String digest = prepareImage(spec, p);
                     return Optional.of(Planner.deploy(observed, Release.of(spec, digest, router.state()),

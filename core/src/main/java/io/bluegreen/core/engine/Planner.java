@@ -57,22 +57,17 @@ public final class Planner {
         Color standby = active.other();
         ColorState s = state.color(standby).orElseThrow(() -> new RefusedException(
                 "no warm standby: the " + standby.label() + " color of " + service + " was retired"));
-        Map<String, Instance> health = o.instancesById();
-        Map<String, Replica> replicas = o.replicasById();
         List<String> notPassing = new ArrayList<>();
         List<Transition.Kept> kept = new ArrayList<>();
         int missing = 0;
         for (String id : s.replicaIds()) {
-            Instance i = health.get(id);
-            Replica r = replicas.get(id);
-            if (i == null) {
+            Optional<Instance> i = o.instance(id);
+            if (i.isEmpty()) {
                 missing++;
-            } else if (!i.passing()) {
-                notPassing.add(id + " is " + i.health().name().toLowerCase());
-            } else if (r != null && !r.running()) {
-                notPassing.add(id + " is not running");
+            } else if (o.serving(id)) {
+                kept.add(new Transition.Kept(id, i.get().endpoint()));
             } else {
-                kept.add(new Transition.Kept(id, i.endpoint()));
+                notPassing.add(id + (i.get().passing() ? " is not running" : " is " + i.get().health().name().toLowerCase()));
             }
         }
         if (missing > 0) {
@@ -113,12 +108,12 @@ public final class Planner {
         Recipe recipe = Optional.ofNullable(cs.recipe()).orElseThrow(() ->
                 new PhaseFailure("the state of " + color.label() + " has no recipe (deployed by an older version)"));
         boolean active = state.activeColor().map(a -> a == color).orElse(false);
-        Map<String, Instance> health = o.instancesById();
         ReplicaPlan plan;
         List<Transition.Kept> kept = new ArrayList<>();
         ColorState colorState;
         OperationKind kind;
         if (o.startsPartOfADeploy()) {
+            // New names go on from the deploy's highest replica number, dead ones included (their containers still exist).
             int last = o.replicas().stream().filter(r -> cs.deployId().equals(r.deployId())).mapToInt(Replica::index)
                     .max().orElse(cs.replicas());
             List<Integer> indexes = new ArrayList<>();
@@ -130,8 +125,8 @@ public final class Planner {
             for (int i = 0; i < cs.replicaIds().size(); i++) {
                 String id = cs.replicaIds().get(i);
                 if (!stillFailed.contains(id)) {
-                    Instance in = health.get(id);
-                    kept.add(new Transition.Kept(id, in != null ? in.endpoint() : Endpoint.parse(cs.endpoints().get(i))));
+                    String recorded = cs.endpoints().get(i);
+                    kept.add(new Transition.Kept(id, o.instance(id).map(Instance::endpoint).orElseGet(() -> Endpoint.parse(recorded))));
                 }
             }
             colorState = cs;

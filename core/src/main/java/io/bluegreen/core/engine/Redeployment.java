@@ -65,7 +65,7 @@ public final class Redeployment {
                              Recorded recorded) {
         String opId = DeployIds.next(sys.clock());
         PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, opId);
-        TransitionRunner.Request request = new TransitionRunner.Request(kind, service, version, null, lockWait, null, cancel,
+        TransitionRunner.Request request = new TransitionRunner.Request(kind, service, version, null, lockWait, cancel,
                 (observed, p) -> {
                     ServiceState state = observed.state();
                     Color active = state.activeColor().orElseThrow(() ->
@@ -80,7 +80,6 @@ public final class Redeployment {
 
     /** The user environment of the color's deploy, from one of its replicas; none left: the release starts without. */
     private Map<String, String> environment(Observed observed, ColorState color) {
-        return observed.replicas().stream().filter(r -> color.deployId().equals(r.deployId())).findFirst()
-                .map(r -> sys.cluster().userEnvironment(r)).orElse(Map.of());
+        return observed.replicaOf(color.deployId()).map(r -> sys.cluster().userEnvironment(r)).orElse(Map.of());
     }
 }

@@ -28,7 +28,7 @@ public final class ReplicaReplacement {
         String opId = DeployIds.next(sys.clock());
         PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, opId);
         TransitionRunner.Request request = new TransitionRunner.Request(OperationKind.REPLACE, service, null, null, lockWait,
-                null, cancel, (observed, p) -> {
+                cancel, (observed, p) -> {
                     if (Planner.stillFailed(observed, color, failedIds).isEmpty()) {
                         pc.result("nothing to replace: the failed replicas recovered or were replaced meanwhile", 0);
                         return Optional.empty();
@@ -41,8 +41,7 @@ public final class ReplicaReplacement {
     /** The user environment of the color's deploy, copied from one of its replicas (the state keeps none: secrets). */
     private Map<String, String> environment(Observed observed, Color color) {
         String deployId = observed.state().color(color).map(ColorState::deployId).orElse("");
-        Replica template = observed.replicas().stream().filter(r -> deployId.equals(r.deployId())).findFirst()
-                .orElseThrow(() -> new PhaseFailure("no container of deploy " + deployId
+        Replica template = observed.replicaOf(deployId).orElseThrow(() -> new PhaseFailure("no container of deploy " + deployId
                         + " is left to copy its environment from; only a redeploy can help"));
         return sys.cluster().userEnvironment(template);
     }

@@ -26,7 +26,7 @@ public final class StandbyRollback {
         String opId = DeployIds.next(sys.clock());
         PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, opId);
         pc.run(Phase.PREFLIGHT, "checking Consul", () -> sys.store().ping());
-        TransitionRunner.Request request = new TransitionRunner.Request(kind, service, null, null, lockWait, null, cancel,
+        TransitionRunner.Request request = new TransitionRunner.Request(kind, service, null, null, lockWait, cancel,
                 (observed, p) -> Optional.of(Planner.rollback(observed, kind, opId)));
         return new TransitionRunner(sys).run(pc, request).result(pc);
     }

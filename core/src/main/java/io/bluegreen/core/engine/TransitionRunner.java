@@ -34,14 +34,14 @@ public final class TransitionRunner {
         Optional<Transition> plan(Observed observed, PhaseClock pc);
     }
 
-    /** What to run: {@code router} is where to look for the routed snapshot when the state names none yet (a first deploy). */
+    /** What to run; {@code version} and {@code image} name it in the history when planning fails. */
     record Request(OperationKind kind, String service, String version, String image, Duration lockWait,
-                   RouterState router, Cancellation cancel, PlanStep plan) {
+                   Cancellation cancel, PlanStep plan) {
     }
 
     /** What a finished transition did; {@code transition} is empty when the plan found nothing to do. */
     record Finished(Optional<Transition> transition, List<Replica> started, FlipFigures flip, List<String> warnings,
-                   long durationMs, String reason) {
+                   long durationMs) {
 
         DeployResult result(PhaseClock pc) {
             Transition t = transition.orElseThrow();
@@ -60,7 +60,7 @@ public final class TransitionRunner {
             Optional<Transition> planned;
             try {
                 observed = pc.run(Phase.RESOLVE, "reading bluegreen/" + q.service() + "/state, its replicas and their health",
-                        () -> observe(q.service(), q.router(), q.kind().readsReplicas()));
+                        () -> observe(q.service(), q.kind().readsReplicas()));
                 planned = q.plan().plan(observed, pc);
             } catch (RuntimeException e) {
                 if (!(e instanceof RefusedException)) {
@@ -71,7 +71,7 @@ public final class TransitionRunner {
                         : new DeployFailedException(pc.current(), e.getMessage() + " (nothing was changed)", e);
             }
             if (planned.isEmpty()) {
-                return new Finished(Optional.empty(), List.of(), null, List.of(), ms(t0), "nothing to do");
+                return new Finished(Optional.empty(), List.of(), null, List.of(), ms(t0));
             }
             pc.sink(Phase.RESOLVE).progress(planned.get().why());
             return new Execution(pc, observed, planned.get(), q.cancel(), startedAt, t0).run();
@@ -79,13 +79,10 @@ public final class TransitionRunner {
     }
 
     /** One read of everything a planner decides on; without {@code replicas}, their run state is left unknown. */
-    public Observed observe(String service, RouterState routerHint, boolean replicas) {
+    public Observed observe(String service, boolean replicas) {
         Versioned<ServiceState> state = sys.store().readState(service);
-        RouterState rs = routerHint != null ? routerHint : state.value().router();
         List<Replica> listed = replicas ? sys.cluster().list(service) : List.of();
-        List<Instance> instances = sys.registry().instances(service);
-        Optional<String> routed = rs == null ? Optional.empty() : sys.routerForState().apply(rs).snapshot();
-        return new Observed(service, state, listed, instances, routed, sys.cluster().startsPartOfADeploy());
+        return new Observed(service, state, listed, sys.registry().instances(service), sys.cluster().startsPartOfADeploy());
     }
 
     static String holder(OperationKind kind, String id) {
@@ -135,7 +132,7 @@ public final class TransitionRunner {
             String done = t.why() + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings));
             record(pc, t.kind(), t, Outcome.SUCCEEDED, done, startedAt, t0, flip);
             pc.result(summary(ms), ms);
-            return new Finished(Optional.of(t), List.copyOf(started), flip, List.copyOf(warnings), ms, done);
+            return new Finished(Optional.of(t), List.copyOf(started), flip, List.copyOf(warnings), ms);
         }
 
         private String summary(long ms) {

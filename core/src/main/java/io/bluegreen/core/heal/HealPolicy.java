@@ -18,7 +18,7 @@ public final class HealPolicy {
     }
 
     public static HealDecision decide(ServiceState state, List<Instance> instances) {
-        return decide(new Observed(state.service(), new Versioned<>(state, 0), List.of(), instances, Optional.empty(), true));
+        return decide(new Observed(state.service(), new Versioned<>(state, 0), List.of(), instances, true));
     }
 
     /**

@@ -8,7 +8,6 @@ import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.Versioned;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -138,7 +137,7 @@ public final class HealWorker implements AutoCloseable {
                 if (changed) {
                     ServiceState state = sys.store().readState(service).value();
                     HealDecision d = HealPolicy.decide(new Observed(service, new Versioned<>(state, 0),
-                            sys.cluster().list(service), health.value(), Optional.empty(), true));
+                            sys.cluster().list(service), health.value(), true));
                     if (d.action() != HealDecision.Action.NONE && !preempt(d, state)) {
                         log.accept("reconcile " + service + ": " + d.reason() + " -> heal " + trigger("reconcile").name().toLowerCase());
                     }

@@ -9,7 +9,6 @@ import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.OperationKind;
 import io.bluegreen.core.engine.Redeployment;
 import io.bluegreen.core.engine.ReplicaReplacement;
-import io.bluegreen.core.engine.RouterState;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
@@ -17,6 +16,7 @@ import io.bluegreen.core.engine.TransitionRunner;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The corrective action. Observes the service (never trusts a watch payload), waits out the grace period, applies
@@ -61,6 +61,25 @@ public final class Healer {
 
     public HealOutcome heal(String service) {
         return heal(service, new Run(false));
+    }
+
+    /** How often a one-shot heal that failed looks again before it gives up (each look acts only if something still failed). */
+    static final int MAX_LOOKS_AGAIN = 2;
+
+    /**
+     * A one-shot heal, as a watch's script handler runs it: no further watch event may come for what happened during a
+     * heal that failed (a cascade: the rest died while a replacement gated), so it looks again at once, a bounded
+     * number of times, skipping the grace period (the failure was already seen). {@code each} gets every outcome;
+     * the last is returned.
+     */
+    public HealOutcome healOnce(String service, Consumer<HealOutcome> each) {
+        HealOutcome o = heal(service);
+        each.accept(o);
+        for (int again = 0; again < MAX_LOOKS_AGAIN && o.failed(); again++) {
+            o = heal(service, new Run(true));
+            each.accept(o);
+        }
+        return o;
     }
 
     public HealOutcome heal(String service, Run run) {
@@ -145,9 +164,9 @@ public final class Healer {
         return new StandbyRollback(sys, listener).rollback(service);
     }
 
-    /** The state, the replicas' run state and Consul's health; no router is read (the policy does not need it). */
+    /** The state, the replicas' run state and Consul's health. */
     private HealDecision observe(String service) {
-        return HealPolicy.decide(new TransitionRunner(sys).observe(service, RouterState.NONE, true));
+        return HealPolicy.decide(new TransitionRunner(sys).observe(service, true));
     }
 
     private boolean expired(String note) {

@@ -75,7 +75,7 @@ public class PlannerTest {
                 }
             });
         }
-        return new Observed("vote", new Versioned<>(s, 7), replicas, instances, Optional.empty(), startsPart);
+        return new Observed("vote", new Versioned<>(s, 7), replicas, instances, startsPart);
     }
 
     private static Observed healthy(ServiceState s) {

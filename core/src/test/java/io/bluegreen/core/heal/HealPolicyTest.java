@@ -118,7 +118,7 @@ public class HealPolicyTest {
             replicas.add(new Replica(i.id(), "c-" + i.id(), "vote", i.color(), "v1", "d1", "d1", 1, i.endpoint(), "r/vote:v1",
                     !List.of(stopped).contains(i.id())));
         }
-        return new Observed("vote", new Versioned<>(s, 1), replicas, instances, Optional.empty(), true);
+        return new Observed("vote", new Versioned<>(s, 1), replicas, instances, true);
     }
 
     @Test
