@@ -8,18 +8,20 @@
 #   <state>/haproxy/NAME/{admin.sock,haproxy.pid,haproxy.log}
 # where <state> is ${BLUEGREEN_STACK_DIR:-<repo>/.stack}. Nothing is written to /etc or /var.
 #
-# usage: scripts/haproxy-proxy.sh start  NAME PORT [SERVICE]   (SERVICE defaults to NAME)
+# usage: scripts/haproxy-proxy.sh start  NAME PORT [SERVICE [PREVIEW_PORT]]   (SERVICE defaults to NAME)
 #        scripts/haproxy-proxy.sh stop   NAME                  (soft stop: in-flight requests finish; bounded)
 #        scripts/haproxy-proxy.sh status NAME                  (exit 0 when running)
 # start prints, on stdout and nothing else, what a deploy spec's router.haproxy needs:
 #   socket=<abs>/admin.sock
 #   backend=SERVICE
 #   backendFile=<abs>/backend.cfg
+#   previewBackend=SERVICE-preview     (with PREVIEW_PORT: the preview route, a second frontend on
+#                                      127.0.0.1:PREVIEW_PORT and its backend in backend.cfg)
 # start is idempotent: an instance already running on the same port prints the same lines.
 set -euo pipefail
 
 KIND=haproxy
-USAGE="start NAME PORT [SERVICE] | stop NAME | status NAME"
+USAGE="start NAME PORT [SERVICE [PREVIEW_PORT]] | stop NAME | status NAME"
 # shellcheck source=lib/proxy.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/proxy.sh"
 STOP_WAIT=${BLUEGREEN_HAPROXY_STOP_WAIT:-15}   # seconds for a soft stop before TERM, then KILL
@@ -30,6 +32,9 @@ PIDFILE=$DIR/haproxy.pid
 
 print_keys() {
   printf 'socket=%s\nbackend=%s\nbackendFile=%s\n' "$SOCKET" "$(conf_service)" "$BACKEND"
+  if grep -q "^frontend $(conf_service)-preview\$" "$CONF" 2>/dev/null; then
+    printf 'previewBackend=%s-preview\n' "$(conf_service)"
+  fi
 }
 
 # pid: the pid of this instance's haproxy when it runs, else nothing.
@@ -81,6 +86,10 @@ frontend $service
     bind 127.0.0.1:$port
     default_backend $service
 CFG
+  if [ -n "$preview_port" ]; then
+    printf '\n# The preview route: the color waiting for its promotion, on its own address.\nfrontend %s-preview\n    bind 127.0.0.1:%s\n    default_backend %s-preview\n' \
+      "$service" "$preview_port" "$service" >>"$CONF.tmp"
+  fi
   mv -f "$CONF.tmp" "$CONF"
   if [ ! -f "$BACKEND" ]; then
     cat >"$BACKEND.tmp" <<CFG
@@ -92,6 +101,10 @@ backend $service
     balance roundrobin
 CFG
     mv -f "$BACKEND.tmp" "$BACKEND"
+  fi
+  if [ -n "$preview_port" ] && ! grep -q "^backend $service-preview\$" "$BACKEND"; then
+    printf '\n# The preview route'"'"'s backend (bluegreen owns its server lines too).\nbackend %s-preview\n    balance roundrobin\n' \
+      "$service" >>"$BACKEND"
   fi
 }
 

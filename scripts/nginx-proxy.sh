@@ -6,29 +6,44 @@
 #   <state>/nginx/NAME/{nginx.pid,logs/,tmp/}
 # where <state> is ${BLUEGREEN_STACK_DIR:-<repo>/.stack}. Nothing is written to /etc or /var.
 #
-# usage: scripts/nginx-proxy.sh start  NAME PORT [SERVICE]   (SERVICE defaults to NAME)
+# usage: scripts/nginx-proxy.sh start  NAME PORT [SERVICE [PREVIEW_PORT]]   (SERVICE defaults to NAME)
 #        scripts/nginx-proxy.sh reload NAME [PORT [SERVICE]] (nginx -t, then nginx -s reload)
 #        scripts/nginx-proxy.sh stop   NAME [PORT [SERVICE]] (nginx -s quit, bounded wait, then kill)
 #        scripts/nginx-proxy.sh status NAME                  (exit 0 when running)
-# start and reload print, on stdout and nothing else, the two paths a deploy spec needs:
+# start and reload print, on stdout and nothing else, the paths a deploy spec needs:
 #   upstreamFile=<abs>/upstreams/SERVICE.conf
 #   configFile=<abs>/nginx.conf
+#   previewUpstreamFile=<abs>/upstreams/SERVICE-preview.conf   (with PREVIEW_PORT: the preview route, a second
+#                                      server on 127.0.0.1:PREVIEW_PORT proxying to upstream SERVICE-preview)
 # start is idempotent: an instance already running on the same port prints the same lines.
 set -euo pipefail
 
 KIND=nginx
-USAGE="start NAME PORT [SERVICE] | reload NAME | stop NAME | status NAME"
+USAGE="start NAME PORT [SERVICE [PREVIEW_PORT]] | reload NAME | stop NAME | status NAME"
 # shellcheck source=lib/proxy.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/proxy.sh"
 QUIT_WAIT=${BLUEGREEN_NGINX_QUIT_WAIT:-15}   # seconds for a graceful quit before TERM, then KILL
 CONF=$DIR/nginx.conf
 PIDFILE=$DIR/nginx.pid
 UPSTREAM=$DIR/upstreams/$service.conf
+PREVIEW_UPSTREAM=$DIR/upstreams/$service-preview.conf
 # -p and -e keep nginx away from its compiled-in prefix and /var/log/nginx.
 NGINX=(nginx -p "$DIR/" -e "$DIR/logs/error.log" -c "$CONF")
 
 print_paths() {
   printf 'upstreamFile=%s\nconfigFile=%s\n' "$UPSTREAM" "$CONF"
+  if grep -q "proxy_pass http://$(conf_service)-preview;" "$CONF" 2>/dev/null; then
+    printf 'previewUpstreamFile=%s\n' "$DIR/upstreams/$(conf_service)-preview.conf"
+  fi
+}
+
+# placeholder FILE UPSTREAM: a server marked down never gets a request: nginx answers 502 until the deploy
+# tool writes real servers.
+placeholder() {
+  [ -f "$1" ] && return 0
+  printf '# placeholder written by scripts/nginx-proxy.sh: no servers yet (nginx answers 502)\nupstream %s {\n    server 127.0.0.1:9 down;\n}\n' \
+    "$2" >"$1.tmp"
+  mv -f "$1.tmp" "$1"
 }
 
 # master_pid: the pid of this instance's nginx master when it runs, else nothing.
@@ -86,15 +101,29 @@ http {
             proxy_next_upstream error timeout http_502 http_503;
         }
     }
+$(preview_server)
 }
 EOF
   mv -f "$CONF.tmp" "$CONF"
-  if [ ! -f "$UPSTREAM" ]; then
-    # A server marked down never gets a request: nginx answers 502 until the deploy tool writes real servers.
-    printf '# placeholder written by scripts/nginx-proxy.sh: no servers yet (nginx answers 502)\nupstream %s {\n    server 127.0.0.1:9 down;\n}\n' \
-      "$service" >"$UPSTREAM.tmp"
-    mv -f "$UPSTREAM.tmp" "$UPSTREAM"
-  fi
+  placeholder "$UPSTREAM" "$service"
+  [ -z "$preview_port" ] || placeholder "$PREVIEW_UPSTREAM" "$service-preview"
+}
+
+# The preview route (with PREVIEW_PORT): the color waiting for its promotion, on its own address.
+preview_server() {
+  [ -n "$preview_port" ] || return 0
+  cat <<EOF
+
+    server {
+        listen 127.0.0.1:$preview_port;
+
+        location / {
+            proxy_pass http://$service-preview;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+EOF
 }
 
 check_conf() {

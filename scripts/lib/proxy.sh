@@ -1,5 +1,5 @@
 # Shared by scripts/nginx-proxy.sh and scripts/haproxy-proxy.sh (sourced, not run): the arguments
-# ACTION NAME [PORT [SERVICE]] checked, the instance folder <state>/KIND/NAME, process helpers and the
+# ACTION NAME [PORT [SERVICE [PREVIEW_PORT]]] checked, the instance folder <state>/KIND/NAME, process helpers and the
 # per-instance lock. The sourcing script sets KIND (nginx or haproxy) and USAGE, and passes its "$@".
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}
@@ -13,12 +13,17 @@ action=${1:-}
 name=${2:-}
 port=${3:-}
 service=${4:-$name}
+preview_port=${5:-}   # the preview route's listener (optional)
 [ -n "$action" ] && [ -n "$name" ] || usage
 label='^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'
 [[ $name =~ $label ]] || die "NAME must be a DNS label ([a-z0-9-], at most 63): '$name'"
 [[ $service =~ $label ]] || die "SERVICE must be a DNS label ([a-z0-9-], at most 63): '$service'"
 if [ -n "$port" ]; then
   [[ $port =~ ^[0-9]{1,5}$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "PORT must be 1..65535: '$port'"
+fi
+if [ -n "$preview_port" ]; then
+  [[ $preview_port =~ ^[0-9]{1,5}$ ]] && [ "$preview_port" -ge 1 ] && [ "$preview_port" -le 65535 ] \
+    && [ "$preview_port" != "$port" ] || die "PREVIEW_PORT must be 1..65535 and not PORT: '$preview_port'"
 fi
 
 command -v "$KIND" >/dev/null || die "$KIND is not installed (scripts/install.sh installs it)"

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 /** {@code bluegreen}: the command-line shell over core. Exit codes are the contract users script against. */
 @Command(name = "bluegreen", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Zero-downtime blue-green deploys of Docker services, gated by Consul health checks.",
-        subcommands = {DeployCommand.class, StatusCommand.class, RollbackCommand.class, HistoryCommand.class,
+        subcommands = {DeployCommand.class, StatusCommand.class, PreviewDecisionCommand.Promote.class,
+                PreviewDecisionCommand.Abort.class, RollbackCommand.class, HistoryCommand.class,
                 HealCommand.class, HealServerCommand.class, WatchConfigCommand.class, RegistratorCommand.class},
         footer = {"", "Exit codes: 0 done; 1 failed and rolled back, traffic unchanged; 2 invalid input or usage;",
                 "3 a required system unreachable, nothing changed; 4 rollback failed, a human must look.",

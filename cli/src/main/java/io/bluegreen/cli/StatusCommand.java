@@ -3,6 +3,7 @@ package io.bluegreen.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.PreviewState;
 import io.bluegreen.core.engine.StatusReport;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -61,6 +62,13 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
                             rs.running() ? "running" : "stopped", rs.health() + (rs.output() == null ? "" : " " + oneLine(rs.output())));
                 }
             }
+        }
+        if (r.preview() != null) {
+            PreviewState p = r.preview();
+            out.println("preview: " + p.color() + " (" + p.version() + ") since " + p.since()
+                    + (p.url() == null ? "" : " at " + p.url()) + "; aborted by itself at " + p.until()
+                    + (p.promoteAt() == null ? "" : ", promoted by itself at " + p.promoteAt())
+                    + "; `bluegreen promote -s " + r.service() + "` or `bluegreen abort -s " + r.service() + "`");
         }
         if (!r.strays().isEmpty()) {
             out.println("other containers of " + r.service() + " (not in the state): " + String.join(", ", r.strays()));

@@ -17,6 +17,8 @@ import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.History;
 import io.bluegreen.core.engine.HistoryRecord;
+import io.bluegreen.core.engine.OperationKind;
+import io.bluegreen.core.engine.Promotion;
 import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.Redeployment;
 import io.bluegreen.core.engine.ServiceRepair;
@@ -30,6 +32,7 @@ import io.bluegreen.core.heal.HealWorker;
 import io.bluegreen.core.heal.Healer;
 import io.bluegreen.core.heal.WatchIndexes;
 import io.bluegreen.core.heal.WatchReceiver;
+import io.bluegreen.core.hooks.LocalHookRunner;
 import io.bluegreen.core.proxy.Routers;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.TargetSpec;
@@ -77,23 +80,46 @@ public final class BlueGreen implements Closeable {
         ConsulAgent consul = new ConsulAgent(connections);
         Systems systems = new Systems(new DockerReplicaCluster(docker), new DockerImageStore(docker),
                 new ConsulServiceRegistry(consul), new ConsulStateStore(consul), new ConsulServiceLock(consul),
-                Routers::forSpec, Routers::forState, new Redactor(connections.secrets()), Clock.systemUTC());
+                Routers::forSpec, Routers::forState, new LocalHookRunner(), new Redactor(connections.secrets()),
+                Clock.systemUTC());
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
                 ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker));
     }
 
     /** A blue-green deploy of {@code spec} on the engines its {@code target:} names. */
     public DeployResult deploy(DeploymentSpec spec, DeployListener events) {
+        settleDue(spec.service(), events);
         return new Deployer(systemsFor(spec.target()), events).deploy(spec);
+    }
+
+    /** The color in preview takes production traffic (through its canary steps), on the engines the service runs on. */
+    public DeployResult promote(String service, DeployListener events) {
+        Optional<Promotion.Settled> settled = settleDue(service, events);
+        if (settled.isPresent() && settled.get().kind() == OperationKind.PROMOTE) {
+            return settled.get().result(); // its bake time was over: promoted already
+        }
+        return new Promotion(systemsForService(service), events).promote(service, ROLLBACK_LOCK_WAIT);
+    }
+
+    /** The color in preview is dropped; production is not touched. */
+    public DeployResult abort(String service, DeployListener events) {
+        return new Promotion(systemsForService(service), events).abort(service, ROLLBACK_LOCK_WAIT);
+    }
+
+    /** What a preview's deadlines ask for now (abort past its timeout, promote past its bake time), done; empty: nothing due. */
+    public Optional<Promotion.Settled> settleDue(String service, DeployListener events) {
+        return new Promotion(systemsForService(service), events).settleDue(service, ROLLBACK_LOCK_WAIT);
     }
 
     /** Traffic back to the warm standby, on the engines the service runs on. */
     public DeployResult rollback(String service, DeployListener events) {
+        settleDue(service, events);
         return new StandbyRollback(systemsForService(service), events).rollback(service);
     }
 
     /** {@code version} from the service's history released again through the gated deploy path, on its engines. */
     public DeployResult rollbackTo(String service, String version, DeployListener events) {
+        settleDue(service, events);
         return new Redeployment(systemsForService(service), events).rollbackTo(service, version, ROLLBACK_LOCK_WAIT);
     }
 
@@ -159,7 +185,7 @@ public final class BlueGreen implements Closeable {
 
     private Systems on(ReplicaCluster cluster) {
         return new Systems(cluster, systems.images(), systems.registry(), systems.store(), systems.lock(),
-                systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock());
+                systems.routerForSpec(), systems.routerForState(), systems.hooks(), systems.redactor(), systems.clock());
     }
 
     /**

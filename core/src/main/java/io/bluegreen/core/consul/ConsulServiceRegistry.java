@@ -37,7 +37,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
     }
 
     @Override
-    public void register(Replica replica, String digest, HealthSpec health) {
+    public void register(Replica replica, String digest, HealthSpec health, boolean preview) {
         Map<String, Object> check = new LinkedHashMap<>();
         check.put("CheckID", "service:" + replica.id());
         check.put("Name", "HTTP " + health.path() + " of " + replica.id());
@@ -51,7 +51,11 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         Map<String, Object> service = new LinkedHashMap<>();
         service.put("ID", replica.id());
         service.put("Name", replica.service());
-        service.put("Tags", List.of(replica.color().label(), "version-" + replica.version()));
+        List<String> tags = new java.util.ArrayList<>(List.of(replica.color().label(), "version-" + replica.version()));
+        if (preview) {
+            tags.add("preview");
+        }
+        service.put("Tags", tags);
         service.put("Address", replica.endpoint().host());
         service.put("Port", replica.endpoint().port());
         service.put("Meta", Map.of(

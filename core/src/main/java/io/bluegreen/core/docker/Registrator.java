@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.EventType;
 import io.bluegreen.core.consul.AgentServices;
 import io.bluegreen.core.engine.ColorState;
 import io.bluegreen.core.engine.Replica;
+import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.port.ServiceRegistry;
 import io.bluegreen.core.engine.port.StateStore;
 import java.io.Closeable;
@@ -207,10 +208,12 @@ public final class Registrator implements Closeable {
             if (!r.runtimeId().equals(c.getId()) || known.contains(r.id())) {
                 continue;
             }
-            Optional<ColorState> color = store.readState(service).value().color(r.color())
+            ServiceState state = store.readState(service).value();
+            Optional<ColorState> color = state.color(r.color())
                     .filter(s -> r.deployId().equals(s.deployId()) && s.recipe() != null);
             if (color.isPresent()) {
-                registry.register(r, color.get().digest(), color.get().recipe().health());
+                registry.register(r, color.get().digest(), color.get().recipe().health(),
+                        state.inPreview().map(p -> p.previewColor() == r.color()).orElse(false));
                 return Optional.of(r.id());
             }
         }

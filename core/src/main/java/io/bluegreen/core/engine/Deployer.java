@@ -21,6 +21,7 @@ public final class Deployer {
 
     public DeployResult deploy(DeploymentSpec spec) {
         TrafficRouter router = sys.routerForSpec().apply(spec.router());
+        Optional<TrafficRouter> preview = spec.router().preview().map(sys.routerForSpec());
         String opId = DeployIds.next(sys.clock());
         String service = spec.service();
         PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, opId);
@@ -36,12 +37,14 @@ public final class Deployer {
                 sys.images().pingRegistry(spec.image());
             }
             router.check();
+            preview.ifPresent(TrafficRouter::check);
         });
         TransitionRunner.Request request = new TransitionRunner.Request(OperationKind.DEPLOY, service, spec.tag(),
                 spec.imageRef(), spec.lockWait(), Cancellation.NEVER, (observed, p) -> {
                     Planner.requireReachable(observed, spec.target()); // before any build or push
                     String digest = prepareImage(spec, p);
-                    return Optional.of(Planner.deploy(observed, Release.of(spec, digest, router.state()),
+                    return Optional.of(Planner.deploy(observed, Release.of(spec, digest, router.state(),
+                                    preview.map(TrafficRouter::state).orElse(null)),
                             OperationKind.DEPLOY, opId, sys.clock().instant()));
                 });
         return new TransitionRunner(sys).run(pc, request).result(pc);

@@ -18,12 +18,16 @@ public enum OperationKind {
     REDEPLOY,
     /** An older version from the history deployed again (`rollback --to VERSION`), gated like a deploy. */
     ROLLBACK_TO,
+    /** The color in preview takes production traffic (in canary steps when the release has them). */
+    PROMOTE,
+    /** The color in preview is retired; production was never touched. */
+    ABORT,
     /** Putting back, or finishing, what an interrupted operation left. */
     REPAIR;
 
     /** A new set of replicas into the idle color, flipped to: its failure is "rolled back", traffic where it was. */
     public boolean isRelease() {
-        return this == DEPLOY || this == REDEPLOY || this == ROLLBACK_TO;
+        return this == DEPLOY || this == REDEPLOY || this == ROLLBACK_TO || this == PROMOTE;
     }
 
     /**

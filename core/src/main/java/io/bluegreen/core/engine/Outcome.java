@@ -5,6 +5,8 @@ import java.util.Locale;
 /** How an operation ended, as its history record says it. */
 public enum Outcome {
     SUCCEEDED,
+    /** A release passed its gate and its pre-promotion hooks and waits in preview for its promotion. */
+    IN_PREVIEW,
     /** Nothing was changed (refused before acting), or a non-release operation was undone. */
     FAILED,
     /** A release (deploy, redeploy) failed and was undone: traffic where it was. */

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The phases of one deploy, in order (see docs/architecture.md). */
 public enum Phase {
-    VALIDATE, PREFLIGHT, LOCK, REPAIR, BUILD, PUSH, PULL, RESOLVE, DEPLOY, REGISTER, GATE, FLIP, VERIFY, RETIRE, ROLLBACK;
+    VALIDATE, PREFLIGHT, LOCK, REPAIR, BUILD, PUSH, PULL, RESOLVE, DEPLOY, REGISTER, GATE, PREVIEW, FLIP, VERIFY, RETIRE, ROLLBACK;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.VerifySpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,22 +20,50 @@ public final class Planner {
     private Planner() {
     }
 
-    /** A release into the idle color (the first: blue), flipped once it passes its gate, the color it leaves kept warm. */
+    /**
+     * A release into the idle color (the first: blue), flipped once it passes its gate and its pre-promotion hooks,
+     * the color it leaves kept warm; or, when its promotion waits (manual, or a bake time), left in preview.
+     */
     public static Transition deploy(Observed o, Release r, OperationKind kind, String opId, Instant now) {
         requireReachable(o, r.target());
         ServiceState state = o.state();
+        state.inPreview().ifPresent(p -> {
+            throw new RefusedException("the " + p.color() + " color of " + o.service() + " is in preview (" + p.version()
+                    + " since " + p.since() + "): `bluegreen promote -s " + o.service() + "` or `bluegreen abort -s "
+                    + o.service() + "` first");
+        });
         Color previous = state.activeColor().orElse(null);
         Color target = previous == null ? Color.BLUE : previous.other();
         ReplicaPlan plan = ReplicaPlan.whole(r.service(), target, r.version(), opId, r.image(), r.replicas(),
                 r.containerPort(), r.hostAddress(), r.env(), r.recipe().networks());
+        ReleaseControl rc = r.control();
         ColorState colorState = new ColorState(r.version(), r.image(), r.digest(), opId, r.replicas(), List.of(), List.of(),
-                now.toString(), null, r.recipe());
+                now.toString(), null, r.recipe(), rc == ReleaseControl.NONE ? null : rc);
+        boolean preview = rc.stopsInPreview() && kind == OperationKind.DEPLOY;
+        Transition.Control control = new Transition.Control(r.previewRouter(), r.previewRouter() != null, false,
+                rc.hooks().prePromotion(), preview ? List.of() : rc.hooks().postPromotion(), rc.hooks().onFailure(),
+                preview ? List.of() : rc.promotion().steps(), rc.previewUrl());
+        if (preview) {
+            String after = rc.promotion().after();
+            Transition.PreviewPlan p = new Transition.PreviewPlan(new PreviewState(target.label(), r.version(), null, null,
+                    null, r.previewRouter(), r.router(), Durations.format(r.keep()), Durations.format(r.drain()),
+                    rc.previewUrl()), rc.promotion().timeoutDuration(),
+                    after == null ? null : Durations.parse(after).orElseThrow());
+            String why = "target color " + target.label() + ", into preview" + (previous == null ? ""
+                    : "; " + previous.label() + " keeps production") + (after == null ? " until promoted"
+                    : " (promoted after " + after + " unless aborted)");
+            return new Transition(kind, opId, r.service(), target, previous, r.version(), r.image(), r.digest(),
+                    Optional.of(plan), r.health(), List.of(), false,
+                    new Transition.Commit(colorState, false, r.keep(), r.drain(), r.target(), p), NO_VERIFY, true, r.drain(),
+                    r.router(), control, why);
+        }
         String why = "target color " + target.label() + (previous == null ? " (first deploy)"
-                : ", " + previous.label() + " stays active until the flip");
+                : ", " + previous.label() + " stays active until the flip")
+                + (control.steps().isEmpty() ? "" : ", in " + control.steps().size() + " canary step(s)");
         return new Transition(kind, opId, r.service(), target, previous, r.version(), r.image(), r.digest(),
                 Optional.of(plan), r.health(), List.of(), true,
                 new Transition.Commit(colorState, true, r.keep(), r.drain(), r.target()), r.verify(), true, r.drain(),
-                r.router(), why);
+                r.router(), control, why);
     }
 
     /** A deploy does not move a service between targets: refused when its colors run where {@code target} does not reach. */
@@ -57,6 +86,65 @@ public final class Planner {
         Color standby = active.other();
         ColorState s = state.color(standby).orElseThrow(() -> new RefusedException(
                 "no warm standby: the " + standby.label() + " color of " + service + " was retired"));
+        if (state.inPreview().map(p -> p.previewColor() == standby).orElse(false)) {
+            throw new RefusedException("the " + standby.label() + " color of " + service + " is in preview (" + s.version()
+                    + "), not a warm standby: production is still on " + active.label() + "; `bluegreen abort -s " + service
+                    + "` drops the preview");
+        }
+        List<Transition.Kept> kept = serving(o, s, "the " + standby.label() + " standby", "send traffic to it");
+        return new Transition(kind, opId, service, standby, active, s.version(), s.image(), s.digest(), Optional.empty(),
+                null, kept, true, new Transition.Commit(s.withStandbyUntil(null), true, state.keep(), state.drainTimeout(),
+                state.runsOn()), NO_VERIFY, false, state.drainTimeout(), state.router(), Transition.Control.NONE,
+                "back to " + standby.label() + " (" + s.version() + ")");
+    }
+
+    /** The color in preview takes production traffic (through its canary steps), verified with its post-promotion hooks. */
+    public static Transition promote(Observed o, String opId, String why) {
+        ServiceState state = o.state();
+        PreviewState p = preview(o);
+        Color color = p.previewColor();
+        ColorState s = state.color(color).orElseThrow(() -> new PhaseFailure("the state names " + color.label()
+                + " in preview but has no " + color.label() + " color"));
+        List<Transition.Kept> kept = serving(o, s, "the " + color.label() + " preview", "promote it");
+        ReleaseControl rc = Optional.ofNullable(s.control()).orElse(ReleaseControl.NONE);
+        Duration window = Optional.ofNullable(s.recipe()).flatMap(r -> Durations.parse(r.verifyWindow()))
+                .orElse(Duration.ZERO);
+        VerifySpec verify = new VerifySpec(window, rc.verifyUri(), Optional.ofNullable(rc.maxFlipFailures()));
+        Duration keep = Durations.parse(p.keep()).orElse(state.keep());
+        Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
+        Transition.Control control = new Transition.Control(null, false, false, List.of(), rc.hooks().postPromotion(),
+                rc.hooks().onFailure(), rc.promotion().steps(), p.url());
+        return new Transition(OperationKind.PROMOTE, opId, o.service(), color, state.activeColor().orElse(null), s.version(),
+                s.image(), s.digest(), Optional.empty(), null, kept, true,
+                new Transition.Commit(s, true, keep, drain, state.runsOn()), verify, true, drain, p.production(), control,
+                why + color.label() + " (" + s.version() + ") takes production traffic"
+                        + (control.steps().isEmpty() ? "" : " in " + control.steps().size() + " canary step(s)"));
+    }
+
+    /** The color in preview is dropped and retired; production is not touched. */
+    public static Transition abort(Observed o, String opId, String why) {
+        ServiceState state = o.state();
+        PreviewState p = preview(o);
+        Color color = p.previewColor();
+        ColorState s = state.color(color).orElse(null);
+        Transition.Control control = new Transition.Control(p.router(), false, true, List.of(), List.of(), List.of(),
+                List.of(), p.url());
+        Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
+        return new Transition(OperationKind.ABORT, opId, o.service(), color, state.activeColor().orElse(null), p.version(),
+                s == null ? null : s.image(), s == null ? null : s.digest(), Optional.empty(), null, List.of(), false,
+                new Transition.Commit(null, false, state.keep(), drain, state.runsOn()), NO_VERIFY, true, drain,
+                p.production(), control, why + "dropping the " + color.label() + " preview (" + p.version() + ")"
+                        + state.activeColor().map(a -> "; production stays on " + a.label()).orElse(""));
+    }
+
+    private static PreviewState preview(Observed o) {
+        return o.state().inPreview().orElseThrow(() -> new RefusedException("nothing is in preview: " + o.service()
+                + " has no color waiting for its promotion" + o.state().activeColor().map(a -> " (production is on "
+                + a.label() + ")").orElse("")));
+    }
+
+    /** The replicas of {@code s}, each registered, running and passing, or refused naming those that are not. */
+    private static List<Transition.Kept> serving(Observed o, ColorState s, String what, String action) {
         List<String> notPassing = new ArrayList<>();
         List<Transition.Kept> kept = new ArrayList<>();
         int missing = 0;
@@ -74,13 +162,10 @@ public final class Planner {
             notPassing.add(missing + " replica(s) no longer registered");
         }
         if (!notPassing.isEmpty() || kept.isEmpty()) {
-            throw new RefusedException("the " + standby.label() + " standby is not fully healthy, refusing to send traffic to it: "
+            throw new RefusedException(what + " is not fully healthy, refusing to " + action + ": "
                     + (notPassing.isEmpty() ? "it has no replicas" : String.join("; ", notPassing)));
         }
-        return new Transition(kind, opId, service, standby, active, s.version(), s.image(), s.digest(), Optional.empty(),
-                null, kept, true, new Transition.Commit(s.withStandbyUntil(null), true, state.keep(), state.drainTimeout(),
-                state.runsOn()), NO_VERIFY, false, state.drainTimeout(), state.router(),
-                "back to " + standby.label() + " (" + s.version() + ")");
+        return kept;
     }
 
     /** Those of {@code failedIds} that the state still names in {@code color} and that still failed when observed. */
@@ -142,6 +227,6 @@ public final class Planner {
         return Optional.of(new Transition(kind, opId, service, color, state.activeColor().orElse(null), cs.version(),
                 cs.image(), cs.digest(), Optional.of(plan), recipe.health(), kept, active,
                 new Transition.Commit(colorState, false, state.keep(), state.drainTimeout(), state.runsOn()), NO_VERIFY,
-                true, state.drainTimeout(), active ? state.router() : RouterState.NONE, why));
+                true, state.drainTimeout(), active ? state.router() : RouterState.NONE, Transition.Control.NONE, why));
     }
 }

@@ -47,13 +47,13 @@ public final class Redeployment {
                         + version + " was released with; refusing to release other content under its name");
             }
             ColorState then = new ColorState(version, released.image(), digest, active.deployId(), active.replicas(),
-                    List.of(), List.of(), null, null, released.recipe() != null ? released.recipe() : active.recipe());
+                    List.of(), List.of(), null, null, released.recipe() != null ? released.recipe() : active.recipe(), null);
             return Release.recorded(observed.state(), then, environment(observed, active));
         });
     }
 
     private static final Set<String> RELEASES = Set.of(OperationKind.DEPLOY.label(), OperationKind.REDEPLOY.label(),
-            OperationKind.ROLLBACK_TO.label());
+            OperationKind.ROLLBACK_TO.label(), OperationKind.PROMOTE.label());
 
     /** Makes the release once the active color is known; may run phases of its own (a pull). */
     @FunctionalInterface

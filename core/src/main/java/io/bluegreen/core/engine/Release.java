@@ -14,16 +14,18 @@ import java.util.Optional;
  */
 public record Release(String service, String version, String image, String digest, int replicas, int containerPort,
                       String hostAddress, Map<String, String> env, HealthSpec health, VerifySpec verify, Duration keep,
-                      Duration drain, RouterState router, TargetSpec target, Recipe recipe) {
+                      Duration drain, RouterState router, TargetSpec target, Recipe recipe, ReleaseControl control,
+                      RouterState previewRouter) {
 
-    public static Release of(DeploymentSpec spec, String digest, RouterState router) {
+    /** {@code previewRouter}: the preview route's router (null: the spec has none). */
+    public static Release of(DeploymentSpec spec, String digest, RouterState router, RouterState previewRouter) {
         return new Release(spec.service(), spec.tag(), spec.imageRef(), digest, spec.replicas(), spec.containerPort(),
                 spec.hostAddress(), spec.env(), spec.health(), spec.verify(), spec.standbyKeep(), spec.router().drain(),
-                router, spec.target(), Recipe.of(spec));
+                router, spec.target(), Recipe.of(spec), ReleaseControl.of(spec), previewRouter);
     }
 
     /**
-     * The recorded color again, with {@code env} copied from one of its replicas (the recipe keeps no environment:
+     * The recorded color again (promoted at once: a heal or a rollback --to does not wait in preview), with {@code env} copied from one of its replicas (the recipe keeps no environment:
      * it may hold secrets). A recipe from before the spec refused sub-second intervals says what Consul really ran.
      */
     public static Release recorded(ServiceState state, ColorState color, Map<String, String> env) {
@@ -35,6 +37,6 @@ public record Release(String service, String version, String image, String diges
                 Optional.empty(), Optional.empty());
         return new Release(state.service(), color.version(), color.image(), color.digest(), color.replicas(),
                 r.containerPort(), r.hostAddress(), env, health, verify, state.keep(), state.drainTimeout(), state.router(),
-                state.runsOn(), r);
+                state.runsOn(), r, ReleaseControl.NONE, null);
     }
 }

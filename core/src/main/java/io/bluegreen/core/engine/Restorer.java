@@ -31,15 +31,9 @@ final class Restorer {
             problems.add("state: bluegreen/" + service + "/state could not be read (" + e.getMessage() + ")");
         }
         boolean ours = current != null && (current.value().equals(j.previous()) || current.value().equals(j.committing()));
-        TrafficRouter router = sys.routerForState().apply(j.router());
-        try {
-            Optional<String> before = Optional.ofNullable(j.routerSnapshot());
-            if (!router.snapshot().equals(before)) {
-                router.restore(before);
-            }
-        } catch (RuntimeException e) {
-            problems.add("traffic: " + router.describe() + " could not be put back (" + e.getMessage()
-                    + "); it may still point at the " + j.target() + " color of operation " + j.opId());
+        restoreRoute(sys.routerForState().apply(j.router()), j.routerSnapshot(), j, problems);
+        if (j.previewRouter() != null) {
+            restoreRoute(sys.routerForState().apply(j.previewRouter()), j.previewSnapshot(), j, problems);
         }
         if (current != null && !ours) {
             events.progress("bluegreen/" + service + "/state was written by someone else meanwhile (it says active="
@@ -71,5 +65,17 @@ final class Restorer {
             problems.add("containers: replicas of " + j.opId() + " may still run (" + e.getMessage() + ")");
         }
         return problems;
+    }
+
+    private static void restoreRoute(TrafficRouter router, String snapshot, Journal j, List<String> problems) {
+        try {
+            Optional<String> before = Optional.ofNullable(snapshot);
+            if (!router.snapshot().equals(before)) {
+                router.restore(before);
+            }
+        } catch (RuntimeException e) {
+            problems.add("traffic: " + router.describe() + " could not be put back (" + e.getMessage()
+                    + "); it may still point at the " + j.target() + " color of operation " + j.opId());
+        }
     }
 }

@@ -12,16 +12,17 @@ import java.util.TreeMap;
 
 /**
  * {@code bluegreen/S/state}: the active color and what runs in each color, with what an operation without the spec
- * needs: the router, how long a standby stays warm, how long retiring drains, the target.
+ * needs: the router, how long a standby stays warm, how long retiring drains, the target, and the color waiting in
+ * preview for its promotion.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceState(String service, String active, Map<String, ColorState> colors, RouterState router,
-                           String standbyKeep, String drain, String updatedAt, TargetSpec target) {
+                           String standbyKeep, String drain, String updatedAt, TargetSpec target, PreviewState preview) {
     /** What a rollback keeps the color it leaves warm for when the state (written by an older version) does not say. */
     public static final Duration DEFAULT_KEEP = Duration.ofMinutes(10);
 
     public static ServiceState empty(String service) {
-        return new ServiceState(service, null, Map.of(), null, null, null, null, null);
+        return new ServiceState(service, null, Map.of(), null, null, null, null, null, null);
     }
 
     @JsonIgnore
@@ -40,18 +41,28 @@ public record ServiceState(String service, String active, Map<String, ColorState
         } else {
             m.put(c.label(), s);
         }
-        return new ServiceState(service, active, m, router, standbyKeep, drain, now, target);
+        return new ServiceState(service, active, m, router, standbyKeep, drain, now, target, preview);
     }
 
     /** {@code c} takes the traffic through router {@code r}; a color it leaves stays warm {@code keep}, retiring drains {@code drain}. */
     public ServiceState withActive(Color c, RouterState r, Duration keep, Duration drainFor, String now) {
         return new ServiceState(service, c == null ? null : c.label(), colors, r, Durations.format(keep),
-                Durations.format(drainFor), now, target);
+                Durations.format(drainFor), now, target, preview);
     }
 
     /** The engines this service runs on, recorded so status, rollback and heal need no spec (none: the local engine). */
     public ServiceState withTarget(TargetSpec t) {
-        return new ServiceState(service, active, colors, router, standbyKeep, drain, updatedAt, t.isLocal() ? null : t);
+        return new ServiceState(service, active, colors, router, standbyKeep, drain, updatedAt, t.isLocal() ? null : t, preview);
+    }
+
+    /** {@code p} (null: none) is the color waiting in preview. */
+    public ServiceState withPreview(PreviewState p) {
+        return new ServiceState(service, active, colors, router, standbyKeep, drain, updatedAt, target, p);
+    }
+
+    /** The color in preview, if any. */
+    public Optional<PreviewState> inPreview() {
+        return Optional.ofNullable(preview);
     }
 
     /** Where this service's colors run: the recorded target, or the local engine when none is recorded. */

@@ -42,7 +42,8 @@ public final class StatusReader {
                         : r != null && r.endpoint() != null ? r.endpoint().toString() : null, up,
                         i == null ? "not registered" : i.health().name().toLowerCase(), i == null || i.output().isEmpty() ? null : i.output()));
             }
-            String role = state.activeColor().map(a -> a == c ? "active" : "standby").orElse("idle");
+            String role = state.inPreview().map(p -> p.previewColor() == c).orElse(false) ? "preview"
+                    : state.activeColor().map(a -> a == c ? "active" : "standby").orElse("idle");
             colors.add(new StatusReport.ColorStatus(c.label(), role, s.version(), s.deployId(), s.digest(), s.replicas(),
                     running, passing, replicas, s.standbyUntil()));
         }
@@ -51,6 +52,6 @@ public final class StatusReader {
         String interrupted = sys.store().readJournal(service)
                 .map(j -> j.kind() + " " + j.opId() + " stopped in phase " + j.phase()).orElse(null);
         String router = state.router() == null ? null : sys.routerForState().apply(state.router()).describe();
-        return new StatusReport(service, state.active(), router, colors, interrupted, strays);
+        return new StatusReport(service, state.active(), router, colors, interrupted, strays, state.preview());
     }
 }

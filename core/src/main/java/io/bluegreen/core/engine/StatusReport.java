@@ -3,10 +3,13 @@ package io.bluegreen.core.engine;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** What {@code bluegreen status} shows: per color, what should run, what runs and what Consul says of it. */
+/**
+ * What {@code bluegreen status} shows: per color, what should run, what runs and what Consul says of it; the color
+ * waiting in preview, if any, with its deadlines.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatusReport(String service, String active, String router, List<ColorStatus> colors,
-                           String interruptedOperation, List<String> strays) {
+                           String interruptedOperation, List<String> strays, PreviewState preview) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ColorStatus(String color, String role, String version, String deployId, String digest, int replicas,

@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.engine.port.HookRunner;
 import io.bluegreen.core.engine.port.ImageStore;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.port.ServiceLock;
@@ -13,5 +14,6 @@ import java.util.function.Function;
 /** The ports the engine drives, wired once per run. */
 public record Systems(ReplicaCluster cluster, ImageStore images, ServiceRegistry registry, StateStore store,
                       ServiceLock lock, Function<RouterSpec, TrafficRouter> routerForSpec,
-                      Function<RouterState, TrafficRouter> routerForState, Redactor redactor, Clock clock) {
+                      Function<RouterState, TrafficRouter> routerForState, HookRunner hooks, Redactor redactor,
+                      Clock clock) {
 }

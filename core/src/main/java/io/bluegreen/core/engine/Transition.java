@@ -1,6 +1,8 @@
 package io.bluegreen.core.engine;
 
 import io.bluegreen.core.spec.HealthSpec;
+import io.bluegreen.core.spec.HookSpec;
+import io.bluegreen.core.spec.PromotionSpec;
 import io.bluegreen.core.spec.TargetSpec;
 import io.bluegreen.core.spec.VerifySpec;
 import java.time.Duration;
@@ -25,22 +27,41 @@ import java.util.Optional;
  * @param verify   after the commit; a zero window skips it
  * @param retire   after the commit: drain and remove every replica (and registration) the new state does not name
  * @param drain    how long retiring waits for requests in flight
+ * @param control  preview route, hooks and canary steps ({@link Control#NONE} for heals and rollbacks)
  */
 public record Transition(OperationKind kind, String opId, String service, Color color, Color previous, String version,
                          String image, String digest, Optional<ReplicaPlan> start, HealthSpec gate, List<Kept> kept,
                          boolean route, Commit commit, VerifySpec verify, boolean retire, Duration drain, RouterState router,
-                         String why) {
+                         Control control, String why) {
+
+    /**
+     * Release control around the flip: {@code previewRouter} (null: none) gets the kept and started replicas when
+     * {@code routePreview}, or nothing any more when {@code clearPreview}; {@code prePromotion} hooks run once the
+     * color is on it; the flip goes through {@code steps}; {@code postPromotion} hooks run at every step and in verify;
+     * {@code onFailure} hooks run after any undo.
+     */
+    public record Control(RouterState previewRouter, boolean routePreview, boolean clearPreview, List<HookSpec> prePromotion,
+                          List<HookSpec> postPromotion, List<HookSpec> onFailure, List<PromotionSpec.Step> steps,
+                          String previewUrl) {
+        public static final Control NONE = new Control(null, false, false, List.of(), List.of(), List.of(), List.of(), null);
+    }
 
     /** A replica that stays, with the address the router reaches it at. */
     public record Kept(String id, Endpoint endpoint) {
     }
 
     /**
-     * How the state changes: {@code color} gets {@code colorState} with the kept and started replicas; when
-     * {@code activate}, it takes the traffic, and the color it leaves stays warm {@code keep} (zero: it is dropped
-     * and retired).
+     * How the state changes: {@code color} gets {@code colorState} with the kept and started replicas (null: the
+     * color is dropped, an abort); when {@code activate}, it takes the traffic, and the color it leaves stays warm
+     * {@code keep} (zero: it is dropped and retired). {@code preview} (null: none) marks the color as waiting in
+     * preview; a color that leaves preview (promoted or dropped) is no longer marked.
      */
-    public record Commit(ColorState colorState, boolean activate, Duration keep, Duration drain, TargetSpec target) {
+    public record Commit(ColorState colorState, boolean activate, Duration keep, Duration drain, TargetSpec target,
+                         PreviewPlan preview) {
+
+        public Commit(ColorState colorState, boolean activate, Duration keep, Duration drain, TargetSpec target) {
+            this(colorState, activate, keep, drain, target, null);
+        }
 
         public ServiceState apply(ServiceState before, Color color, RouterState router, List<Kept> kept,
                                   List<Replica> started, Instant now) {
@@ -55,7 +76,12 @@ public record Transition(OperationKind kind, String opId, String service, Color 
                 endpoints.add(r.endpoint().toString());
             });
             String at = now.toString();
-            ServiceState next = before.with(color, colorState.withReplicas(ids, endpoints), at);
+            ServiceState next = before.with(color, colorState == null ? null : colorState.withReplicas(ids, endpoints), at);
+            if (preview != null) {
+                next = next.withPreview(preview.startingAt(now));
+            } else if ((activate || colorState == null) && before.inPreview().map(p -> p.previewColor() == color).orElse(false)) {
+                next = next.withPreview(null);
+            }
             if (!activate) {
                 return next;
             }
@@ -64,6 +90,15 @@ public record Transition(OperationKind kind, String opId, String service, Color 
                 next = next.with(left, keep.isZero() ? null : before.color(left).get().withStandbyUntil(now.plus(keep).toString()), at);
             }
             return next.withActive(color, router, keep, drain, at).withTarget(target);
+        }
+    }
+
+    /** The preview to mark at the commit: its deadlines count from the moment it is committed. */
+    public record PreviewPlan(PreviewState state, Duration timeout, Duration after) {
+        PreviewState startingAt(Instant now) {
+            PreviewState s = state;
+            return new PreviewState(s.color(), s.version(), now.toString(), now.plus(timeout).toString(),
+                    after == null ? null : now.plus(after).toString(), s.router(), s.production(), s.keep(), s.drain(), s.url());
         }
     }
 

@@ -1,23 +1,29 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.engine.port.HookException;
 import io.bluegreen.core.engine.port.ServiceLock;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.proxy.UrlProbe;
 import io.bluegreen.core.spec.Durations;
+import io.bluegreen.core.spec.HookSpec;
+import io.bluegreen.core.spec.PromotionSpec;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * The one path every operation takes: lock → repair → observe → plan → journal → start and register → gate →
- * route and check-and-set commit → verify → retire → history. Each acting step is journalled in KV before it acts;
+ * preview route and pre-promotion hooks → route (in canary steps) and check-and-set commit → verify and
+ * post-promotion hooks → retire → history. Each acting step is journalled in KV before it acts;
  * any failure before retire (or a cancellation for a more urgent operation) goes to the one undo, {@link Restorer},
  * which removes exactly what carries this operation's ID.
  */
@@ -45,8 +51,10 @@ public final class TransitionRunner {
 
         DeployResult result(PhaseClock pc) {
             Transition t = transition.orElseThrow();
+            boolean inPreview = t.commit().preview() != null;
             return new DeployResult(t.service(), t.opId(), t.color().label(), t.previous() == null ? null : t.previous().label(),
-                    t.version(), t.image(), t.digest(), durationMs, pc.timings(), warnings, flip);
+                    t.version(), t.image(), t.digest(), durationMs, pc.timings(), warnings, flip, inPreview,
+                    inPreview ? t.control().previewUrl() : null);
         }
     }
 
@@ -100,6 +108,7 @@ public final class TransitionRunner {
         private final String startedAt;
         private final long t0;
         private final TrafficRouter router;
+        private final TrafficRouter previewRouter;
         private final List<Replica> started = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private Journal journal;
@@ -113,15 +122,22 @@ public final class TransitionRunner {
             this.startedAt = startedAt;
             this.t0 = t0;
             this.router = sys.routerForState().apply(t.router());
+            this.previewRouter = t.control().previewRouter() == null ? null
+                    : sys.routerForState().apply(t.control().previewRouter());
         }
 
         Finished run() {
             Phase first = t.start().isPresent() ? Phase.DEPLOY : Phase.FLIP;
             journal = new Journal(t.opId(), t.kind().label(), first.label(), t.color().label(), t.version(), observed.state(),
                     t.router(), router.snapshot().orElse(null), startedAt);
+            if (previewRouter != null && (t.control().routePreview() || t.control().clearPreview())) {
+                journal = journal.previewing(t.control().previewRouter(), previewRouter.snapshot().orElse(null));
+            }
             try {
                 startAndGate();
+                preview();
                 routeAndCommit();
+                unmarkPreview();
                 verify();
             } catch (RuntimeException e) {
                 throw undo(e);
@@ -130,14 +146,25 @@ public final class TransitionRunner {
             closeJournal();
             long ms = ms(t0);
             String done = t.why() + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings));
-            record(pc, t.kind(), t, Outcome.SUCCEEDED, done, startedAt, t0, flip);
+            record(pc, t.kind(), t, t.commit().preview() != null ? Outcome.IN_PREVIEW : Outcome.SUCCEEDED, done, startedAt, t0,
+                    flip);
             pc.result(summary(ms), ms);
             return new Finished(Optional.of(t), List.copyOf(started), flip, List.copyOf(warnings), ms);
         }
 
         private String summary(long ms) {
+            if (t.commit().preview() != null) {
+                return "deployed " + t.service() + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms: in preview"
+                        + (t.control().previewUrl() == null ? "" : " at " + t.control().previewUrl()) + " until `bluegreen promote -s "
+                        + t.service() + "` (or abort; aborted by itself " + Durations.format(t.commit().preview().timeout())
+                        + " after" + (t.commit().preview().after() == null ? ""
+                        : ", promoted by itself " + Durations.format(t.commit().preview().after()) + " after") + ")";
+            }
             return switch (t.kind()) {
                 case DEPLOY -> "deployed " + t.service() + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms";
+                case PROMOTE -> "promoted " + t.service() + " " + t.version() + " in " + t.color().label() + " in " + ms + " ms";
+                case ABORT -> "aborted the " + t.color().label() + " preview of " + t.service() + " (" + t.version() + ") in "
+                        + ms + " ms";
                 case REDEPLOY -> "redeployed " + t.service() + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms";
                 case ROLLBACK_TO -> "rolled " + t.service() + " back to " + t.version() + " in " + t.color().label() + " in "
                         + ms + " ms";
@@ -158,11 +185,102 @@ public final class TransitionRunner {
             journal(Phase.DEPLOY);
             pc.run(Phase.DEPLOY, "starting " + plan.count() + " replica(s) of " + plan.image() + " in " + t.color().label()
                     + ", registering each in Consul as soon as it runs", () -> started.addAll(sys.cluster().start(plan,
-                    pc.sink(Phase.DEPLOY), r -> sys.registry().register(r, t.digest(), t.gate()))));
+                    pc.sink(Phase.DEPLOY), r -> sys.registry().register(r, t.digest(), t.gate(),
+                    t.commit().preview() != null))));
             journal(Phase.GATE);
             pc.run(Phase.GATE, "waiting for " + started.size() + " replica(s) to pass " + t.gate().path() + " "
                     + t.gate().passes() + " times in a row (deadline " + Durations.format(t.gate().deadline()) + ")",
                     () -> new HealthGate(sys).await(t.service(), started, t.gate(), pc.sink(Phase.GATE), cancel));
+        }
+
+        /**
+         * PREVIEW: the preview route gets the new color (or, for an abort, loses it), then the pre-promotion hooks
+         * run: a failing one stops the release before any user sees it.
+         */
+        private void preview() {
+            Transition.Control c = t.control();
+            boolean routes = previewRouter != null && (c.routePreview() || c.clearPreview());
+            if (!routes && c.prePromotion().isEmpty()) {
+                return;
+            }
+            cancel.check();
+            journal(Phase.PREVIEW);
+            if (routes) {
+                String name = t.service() + "-preview";
+                String note = name + " " + t.color().label() + " " + t.version() + " " + t.kind().label() + " " + t.opId();
+                pc.run(Phase.PREVIEW, (c.clearPreview() ? "taking " + t.color().label() + " off " : "routing " + t.color().label()
+                        + " to ") + "the preview route, " + previewRouter.describe(), () -> {
+                    if (c.clearPreview()) {
+                        previewRouter.clear(name, note);
+                    } else {
+                        previewRouter.route(name, endpoints(), note);
+                    }
+                });
+            }
+            if (!c.prePromotion().isEmpty()) {
+                pc.run(Phase.PREVIEW, "running " + c.prePromotion().size() + " pre-promotion hook(s)"
+                        + (c.previewUrl() == null ? "" : " (preview at " + c.previewUrl() + ")"),
+                        () -> hooks(c.prePromotion(), "pre-promotion", Phase.PREVIEW, null, null));
+            }
+        }
+
+        /** The kept replicas and the started ones: what a route sends traffic to. */
+        private List<Endpoint> endpoints() {
+            List<Endpoint> endpoints = new ArrayList<>(t.keptEndpoints());
+            started.forEach(r -> endpoints.add(r.endpoint()));
+            return endpoints;
+        }
+
+        /** Runs {@code list} in order; the first failure fails the phase. */
+        private void hooks(List<HookSpec> list, String which, Phase phase, Outcome outcome, String reason) {
+            for (HookSpec h : list) {
+                try {
+                    pc.sink(phase).progress(which + " hook " + sys.hooks().run(h, hookContext(outcome, reason), pc.sink(phase)));
+                } catch (HookException e) {
+                    throw new PhaseFailure(which + " hook failed: " + e.getMessage());
+                }
+            }
+        }
+
+        /** What a hook may know: never a secret (the reason is redacted like every line). */
+        private Map<String, String> hookContext(Outcome outcome, String reason) {
+            Map<String, String> m = new TreeMap<>();
+            m.put("BLUEGREEN_SERVICE", t.service());
+            m.put("BLUEGREEN_COLOR", t.color().label());
+            m.put("BLUEGREEN_VERSION", t.version());
+            m.put("BLUEGREEN_OPERATION", t.kind().label());
+            m.put("BLUEGREEN_OPERATION_ID", t.opId());
+            if (t.control().previewUrl() != null) {
+                m.put("BLUEGREEN_PREVIEW_URL", t.control().previewUrl());
+            }
+            if (outcome != null) {
+                m.put("BLUEGREEN_OUTCOME", outcome.label());
+                m.put("BLUEGREEN_REASON", pc.redact(reason));
+            }
+            return m;
+        }
+
+        /**
+         * One canary step: the new color takes {@code step.weight()} percent of production traffic for the step's
+         * pause, during which its replicas must stay passing; then the post-promotion hooks run.
+         */
+        private void canaryStep(PromotionSpec.Step step) {
+            cancel.check();
+            pc.run(Phase.FLIP, "canary step: " + step.weight() + "% of production traffic to " + t.color().label() + " for "
+                    + step.pause(), () -> {
+                router.split(t.service(), endpoints(), step.weight(), t.service() + " " + t.color().label() + " " + t.version()
+                        + " canary " + step.weight() + "% " + t.opId());
+                if (!step.pauseDuration().isZero()) {
+                    new HealthGate(sys).watch(t.service(), newIds(), step.pauseDuration(), cancel);
+                }
+                hooks(t.control().postPromotion(), "post-promotion (at " + step.weight() + "%)", Phase.FLIP, null, null);
+            });
+        }
+
+        /** The replicas this transition puts into service: those it started, else those it keeps. */
+        private Set<String> newIds() {
+            return started.isEmpty() ? t.kept().stream().map(Transition.Kept::id).collect(Collectors.toSet())
+                    : started.stream().map(Replica::id).collect(Collectors.toSet());
         }
 
         /** FLIP: the router first, then the state with check-and-set against what was observed. */
@@ -173,11 +291,13 @@ public final class TransitionRunner {
             // The journal names the state about to be committed, so an undo restores only its own write.
             journal = journal.committing(next);
             journal(Phase.FLIP);
+            if (t.route()) {
+                t.control().steps().forEach(this::canaryStep);
+            }
             pc.run(Phase.FLIP, t.route() ? "switching " + router.describe() + " to " + t.color().label()
                     : "recording the new replicas of " + t.color().label(), () -> {
                 if (t.route()) {
-                    List<Endpoint> endpoints = new ArrayList<>(t.keptEndpoints());
-                    started.forEach(r -> endpoints.add(r.endpoint()));
+                    List<Endpoint> endpoints = endpoints();
                     flip = FlipMeter.measure(t.verify().url(), () -> router.route(t.service(), endpoints,
                             t.service() + " " + t.color().label() + " " + t.version() + " " + t.kind().label() + " " + t.opId()));
                     pc.sink(Phase.FLIP).progress("traffic now on " + t.color().label() + " (" + flip.summary()
@@ -196,15 +316,41 @@ public final class TransitionRunner {
             });
         }
 
-        /** VERIFY: the new replicas stay passing, and requests through the proxy succeed, for the window. */
+        /** A promoted color's replicas lose Consul's {@code preview} tag (registered again: their checks keep their status). */
+        private void unmarkPreview() {
+            if (t.kind() != OperationKind.PROMOTE || t.commit().colorState().recipe() == null) {
+                return;
+            }
+            Set<String> ids = newIds();
+            for (Replica r : observed.replicas()) {
+                if (ids.contains(r.id())) {
+                    try {
+                        sys.registry().register(r, t.digest(), t.commit().colorState().recipe().health(), false);
+                    } catch (RuntimeException e) {
+                        warnings.add("the preview tag of " + r.id() + " could not be removed in Consul: " + e.getMessage());
+                    }
+                }
+            }
+        }
+
+        /**
+         * VERIFY: the new replicas stay passing, and requests through the proxy succeed, for the window; then the
+         * post-promotion hooks run.
+         */
         private void verify() {
-            if (t.verify().window().isZero()) {
+            List<HookSpec> post = t.control().postPromotion();
+            if (t.verify().window().isZero() && post.isEmpty()) {
                 return; // the user asked for no verify window: the gate's verdict stands
             }
             journal(Phase.VERIFY);
-            pc.run(Phase.VERIFY, "watching " + t.color().label() + " for " + Durations.format(t.verify().window()), () -> {
-                Set<String> ids = started.isEmpty() ? t.kept().stream().map(Transition.Kept::id).collect(Collectors.toSet())
-                        : started.stream().map(Replica::id).collect(Collectors.toSet());
+            if (!post.isEmpty() && t.verify().window().isZero()) {
+                pc.run(Phase.VERIFY, "running " + post.size() + " post-promotion hook(s)",
+                        () -> hooks(post, "post-promotion", Phase.VERIFY, null, null));
+                return;
+            }
+            pc.run(Phase.VERIFY, "watching " + t.color().label() + " for " + Durations.format(t.verify().window())
+                    + (post.isEmpty() ? "" : ", then running " + post.size() + " post-promotion hook(s)"), () -> {
+                Set<String> ids = newIds();
                 Optional<UrlProbe> probe = t.verify().url().map(u -> UrlProbe.start(u, t.verify().window()));
                 try {
                     new HealthGate(sys).watch(t.service(), ids, t.verify().window(), cancel);
@@ -215,6 +361,7 @@ public final class TransitionRunner {
                     throw new PhaseFailure("verify: " + probe.get().failed() + " of " + probe.get().sent() + " requests to "
                             + t.verify().url().get() + " failed (first: " + probe.get().firstError() + ")");
                 }
+                hooks(post, "post-promotion", Phase.VERIFY, null, null);
             });
         }
 
@@ -273,10 +420,24 @@ public final class TransitionRunner {
             boolean preempted = cause instanceof Cancellation.PreemptedException;
             boolean release = t.kind().isRelease();
             record(pc, t.kind(), t, preempted ? Outcome.PREEMPTED : release ? Outcome.ROLLED_BACK : Outcome.FAILED, reason, startedAt, t0, flip);
+            Outcome outcome = preempted ? Outcome.PREEMPTED : release ? Outcome.ROLLED_BACK : Outcome.FAILED;
+            notifyFailure(outcome, reason);
             Color active = observed.state().activeColor().orElse(null);
             String traffic = active == null ? "no color was active before; none is now" : "traffic stays on " + active.label();
             return new DeployFailedException(failed, pc.redact(reason + "; " + (release ? "rolled back" : "undone") + ", "
                     + traffic), cause);
+        }
+
+        /** The onFailure hooks, after the undo: notifications, so a failing one only warns. */
+        private void notifyFailure(Outcome outcome, String reason) {
+            for (HookSpec h : t.control().onFailure()) {
+                try {
+                    pc.sink(Phase.ROLLBACK).progress("onFailure hook " + sys.hooks().run(h, hookContext(outcome, reason),
+                            pc.sink(Phase.ROLLBACK)));
+                } catch (RuntimeException e) {
+                    pc.warn(Phase.ROLLBACK, "onFailure hook failed: " + e.getMessage());
+                }
+            }
         }
 
         private void journal(Phase phase) {
@@ -298,7 +459,8 @@ public final class TransitionRunner {
                     .outcome(outcome.label()).release(version, image, t == null ? null : t.digest())
                     .colors(t == null ? null : t.color().label(), t == null || t.previous() == null ? null : t.previous().label())
                     .started(startedAt, t0).reason(pc.redact(reason)).phases(pc.timings()).flip(flip)
-                    .recipe(t == null || t.start().isEmpty() ? null : t.commit().colorState().recipe()).build(pc.now()));
+                    .recipe(t == null || t.commit().colorState() == null || (t.start().isEmpty() && t.kind() != OperationKind.PROMOTE)
+                            ? null : t.commit().colorState().recipe()).build(pc.now()));
         } catch (RuntimeException e) {
             pc.warn(Phase.RETIRE, "could not write the history record: " + e.getMessage());
         }

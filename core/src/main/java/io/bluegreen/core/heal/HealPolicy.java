@@ -41,7 +41,8 @@ public final class HealPolicy {
         if (activeFailed.isEmpty()) {
             if (standbyState.isPresent() && !standbyFailed.isEmpty()) {
                 return new HealDecision(HealDecision.Action.REPLACE, standby, standbyFailed,
-                        standbyFailed.size() + " of the warm " + standby.label() + " standby failed: " + String.join(", ", standbyFailed));
+                        standbyFailed.size() + " of the " + (state.inPreview().isPresent() ? standby.label() + " preview"
+                                : "warm " + standby.label() + " standby") + " failed: " + String.join(", ", standbyFailed));
             }
             return new HealDecision(HealDecision.Action.NONE, active, List.of(),
                     "all " + activeCount + " replicas of " + active.label() + " pass");
@@ -51,8 +52,10 @@ public final class HealPolicy {
                     activeFailed.size() + " of " + activeCount + " " + active.label() + " replicas failed: "
                             + String.join(", ", activeFailed));
         }
-        // The same bar the rollback holds a standby to: every replica passing, not only not critical.
-        if (standbyState.isPresent() && !standbyState.get().replicaIds().isEmpty()
+        // The same bar the rollback holds a standby to: every replica passing, not only not critical. A color in
+        // preview was never promoted: users are not sent to it by a heal.
+        boolean inPreview = state.inPreview().map(p -> p.previewColor() == standby).orElse(false);
+        if (!inPreview && standbyState.isPresent() && !standbyState.get().replicaIds().isEmpty()
                 && standbyState.get().replicaIds().stream().allMatch(o::serving)) {
             return new HealDecision(HealDecision.Action.FAIL_BACK, active, activeFailed,
                     "every " + active.label() + " replica failed; the " + standby.label() + " standby ("

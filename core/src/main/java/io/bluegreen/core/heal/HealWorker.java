@@ -3,11 +3,14 @@ package io.bluegreen.core.heal;
 import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.Observed;
+import io.bluegreen.core.engine.PreviewState;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.Versioned;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,7 @@ public final class HealWorker implements AutoCloseable {
     private final Thread reconciler;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean urgentNext = new AtomicBoolean();
+    private final AtomicBoolean settling = new AtomicBoolean();
     private volatile Healer.Run running;
     private volatile boolean stopped;
 
@@ -127,7 +131,7 @@ public final class HealWorker implements AutoCloseable {
         int failures = 0;
         while (!stopped) {
             try {
-                Versioned<List<Instance>> health = sys.registry().awaitChange(service, index, BLOCK);
+                Versioned<List<Instance>> health = sys.registry().awaitChange(service, index, untilPreviewDeadline());
                 boolean changed = health.index() != index;
                 index = health.index();
                 if (failures > 0) {
@@ -156,6 +160,38 @@ public final class HealWorker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A preview's deadline that has passed is carried out on the heal thread (abort past its timeout, promote after
+     * its bake time); returns how long the next blocking query may wait so the next deadline is not missed.
+     */
+    private Duration untilPreviewDeadline() {
+        Optional<PreviewState> preview = sys.store().readState(service).value().inPreview();
+        if (preview.isEmpty()) {
+            return BLOCK;
+        }
+        Instant now = sys.clock().instant();
+        if (preview.get().due(now).isPresent()) {
+            if (settling.compareAndSet(false, true)) {
+                heals.execute(() -> {
+                    try {
+                        healer.settleDue(service).ifPresent(done -> log.accept("preview " + service + ": " + done.describe()));
+                    } catch (RuntimeException e) {
+                        log.accept("preview " + service + ": its deadline passed, but: " + e.getMessage());
+                    } finally {
+                        settling.set(false);
+                    }
+                });
+            }
+            return Duration.ofSeconds(1);
+        }
+        Instant next = Instant.parse(preview.get().until());
+        if (preview.get().promoteAt() != null && Instant.parse(preview.get().promoteAt()).isBefore(next)) {
+            next = Instant.parse(preview.get().promoteAt());
+        }
+        Duration left = Duration.between(now, next).plusMillis(100);
+        return left.compareTo(BLOCK) > 0 ? BLOCK : left;
     }
 
     /** Stops reconciling, lets a running heal finish for up to {@code wait}, then interrupts it. */

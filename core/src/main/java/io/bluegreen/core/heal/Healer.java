@@ -7,6 +7,7 @@ import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.OperationKind;
+import io.bluegreen.core.engine.Promotion;
 import io.bluegreen.core.engine.Redeployment;
 import io.bluegreen.core.engine.ReplicaReplacement;
 import io.bluegreen.core.engine.ServiceState;
@@ -157,6 +158,11 @@ public final class Healer {
             return outcome(decision, preempted ? HealOutcome.Result.PREEMPTED : HealOutcome.Result.FAILED, decision.reason() + "; "
                     + (preempted ? "" : "the heal could not help: ") + e.getMessage(), t0);
         }
+    }
+
+    /** What the deadlines of a preview ask for now (abort past its timeout, promote after its bake time), done. */
+    public Optional<Promotion.Settled> settleDue(String service) {
+        return new Promotion(sys, listener).settleDue(service, settings.lockWait());
     }
 
     /** A person's rollback to the warm standby, on this service's systems (the heal server's quick path). */

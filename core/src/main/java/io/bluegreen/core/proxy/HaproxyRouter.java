@@ -70,6 +70,53 @@ public final class HaproxyRouter implements TrafficRouter {
         apply(endpoints, note);
     }
 
+    /** Nothing routed: every server of the backend goes to maintenance (HAProxy answers 503). */
+    @Override
+    public void clear(String service, String note) {
+        apply(List.of(), note);
+    }
+
+    /**
+     * Server weights give {@code canary} its share: each canary server gets {@code percent × stable count}, each
+     * routed one {@code (100 − percent) × canary count}, scaled into HAProxy's 1..256. Canary servers are added in
+     * maintenance, weighted, then set ready. A failure puts the routed servers back alone, at their initial weight.
+     */
+    @Override
+    public void split(String service, List<Endpoint> canary, int percent, String note) {
+        List<Server> before = servers();
+        Set<String> canaryNames = canary.stream().map(HaproxyRouter::name).collect(Collectors.toSet());
+        List<Server> stable = before.stream().filter(s -> s.ready() && !canaryNames.contains(s.name())).toList();
+        if (stable.isEmpty() || canary.isEmpty()) {
+            throw new RouterException("a canary step needs servers on both sides: " + stable.size() + " routed now, "
+                    + canary.size() + " new");
+        }
+        long stableWeight = (long) (100 - percent) * canary.size();
+        long canaryWeight = (long) percent * stable.size();
+        double scale = Math.max(1.0, Math.max(stableWeight, canaryWeight) / 256.0);
+        try {
+            Map<String, Server> byName = before.stream().collect(Collectors.toMap(Server::name, Function.identity()));
+            for (Server s : stable) {
+                weigh(s.name(), stableWeight, scale);
+            }
+            for (Endpoint e : canary) {
+                present(byName.get(name(e)), e);
+                weigh(name(e), canaryWeight, scale);
+                runtime.expect("set server " + backend + "/" + name(e) + " state ready", DONE);
+            }
+        } catch (RuntimeException e) {
+            try {
+                change(servers(), stable.stream().map(Server::endpoint).toList());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    private void weigh(String server, long weight, double scale) {
+        runtime.expect("set server " + backend + "/" + server + " weight " + Math.max(1, Math.round(weight / scale)), DONE);
+    }
+
     @Override
     public void restore(Optional<String> snapshot) {
         apply(snapshot.map(s -> s.lines().map(Endpoint::parse).toList()).orElse(List.of()), "restored");
@@ -116,10 +163,10 @@ public final class HaproxyRouter implements TrafficRouter {
         Set<String> wanted = targets.stream().map(HaproxyRouter::name).collect(Collectors.toSet());
         for (Endpoint e : targets) {
             Server s = byName.get(name(e));
-            if (s == null) {
-                runtime.expect("add server " + backend + "/" + name(e) + " " + e, Set.of("New server registered."));
-            } else if (!s.endpoint().equals(e)) {
-                throw new RouterException("server " + backend + "/" + s.name() + " points at " + s.endpoint() + ", not " + e);
+            present(s, e);
+            if (s != null && s.weight() != s.initialWeight()) {
+                // a canary step weighed it: a whole route serves in equal shares again
+                runtime.expect("set server " + backend + "/" + name(e) + " weight 100%", DONE);
             }
             if (s == null || !s.ready()) {
                 runtime.expect("set server " + backend + "/" + name(e) + " state ready", DONE);
@@ -134,6 +181,15 @@ public final class HaproxyRouter implements TrafficRouter {
             } else {
                 deleteStale(s);
             }
+        }
+    }
+
+    /** Adds a server for {@code e} when there is none ({@code s} null; HAProxy adds it in maintenance), else checks it. */
+    private void present(Server s, Endpoint e) {
+        if (s == null) {
+            runtime.expect("add server " + backend + "/" + name(e) + " " + e, Set.of("New server registered."));
+        } else if (!s.endpoint().equals(e)) {
+            throw new RouterException("server " + backend + "/" + s.name() + " points at " + s.endpoint() + ", not " + e);
         }
     }
 
@@ -171,13 +227,25 @@ public final class HaproxyRouter implements TrafficRouter {
     /** Keeps every line of the file but the tool's own, and puts the server lines right under {@code backend B}. */
     private void writeBackendFile(List<Endpoint> targets, String note) {
         List<String> lines = new ArrayList<>(backendLines());
-        lines.removeIf(l -> l.strip().startsWith("server ") || l.strip().startsWith(MARK));
         int at = header(lines) + 1;
+        // Only this backend's section: the file may hold another (the preview backend).
+        for (int i = at; i < lines.size() && !section(lines.get(i)); ) {
+            String l = lines.get(i).strip();
+            if (l.startsWith("server ") || l.startsWith(MARK)) {
+                lines.remove(i);
+            } else {
+                i++;
+            }
+        }
         List<String> mine = new ArrayList<>();
         mine.add("    " + MARK + " " + note.replaceAll("[\\r\\n]", " ") + ". The server lines are rewritten after every flip.");
         targets.forEach(e -> mine.add("    server " + name(e) + " " + e));
         lines.addAll(at, mine);
         AtomicFile.write(backendFile, Optional.of(String.join("\n", lines) + "\n"));
+    }
+
+    private static boolean section(String line) {
+        return line.matches("(backend|frontend|listen|defaults|global|resolvers|peers|userlist|program|cache)(\\s.*)?");
     }
 
     private List<String> backendLines() {

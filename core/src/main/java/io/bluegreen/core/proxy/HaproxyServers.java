@@ -14,7 +14,7 @@ final class HaproxyServers {
     }
 
     /** One server as {@code show servers state} reports it; admin state 0 is "ready" (bit 1 maint, 8 drain). */
-    record Server(String name, String addr, int port, int opState, int adminState) {
+    record Server(String name, String addr, int port, int opState, int adminState, int weight, int initialWeight) {
         boolean ready() {
             return adminState == 0;
         }
@@ -38,6 +38,8 @@ final class HaproxyServers {
         int op = column(header, "srv_op_state");
         int admin = column(header, "srv_admin_state");
         int be = column(header, "be_name");
+        int weight = column(header, "srv_uweight");
+        int initial = column(header, "srv_iweight");
         List<Server> out = new ArrayList<>();
         for (String line : lines.subList(2, lines.size())) {
             if (line.isBlank()) {
@@ -47,7 +49,7 @@ final class HaproxyServers {
             try {
                 if (f[be].equals(backend)) {
                     out.add(new Server(f[name], f[addr], Integer.parseInt(f[port]), Integer.parseInt(f[op]),
-                            Integer.parseInt(f[admin])));
+                            Integer.parseInt(f[admin]), Integer.parseInt(f[weight]), Integer.parseInt(f[initial])));
                 }
             } catch (RuntimeException e) {
                 throw new RouterException("cannot read HAProxy's server line '" + line + "': " + e);

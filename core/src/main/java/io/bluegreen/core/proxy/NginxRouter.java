@@ -64,14 +64,24 @@ public final class NginxRouter implements TrafficRouter {
         if (endpoints.isEmpty()) {
             throw new RouterException("refusing to route " + service + " to no endpoint at all");
         }
+        apply(Optional.of(upstream(service, note, endpoints.stream().map(e -> e + " max_fails=0").toList(), true)));
+    }
+
+    /** An upstream with one server marked down: nginx answers 502, and the config stays valid. */
+    @Override
+    public void clear(String service, String note) {
+        apply(Optional.of(upstream(service, note, List.of("127.0.0.1:9 down"), false)));
+    }
+
+    private static String upstream(String service, String note, List<String> servers, boolean keepalive) {
         StringBuilder conf = new StringBuilder();
         conf.append("# Written by bluegreen: ").append(note.replaceAll("[\\r\\n]", " ")).append(". Do not edit.\n");
         conf.append("upstream ").append(service).append(" {\n");
-        for (Endpoint e : endpoints) {
-            conf.append("    server ").append(e).append(" max_fails=0;\n");
+        servers.forEach(s -> conf.append("    server ").append(s).append(";\n"));
+        if (keepalive) {
+            conf.append("    keepalive 32;\n");
         }
-        conf.append("    keepalive 32;\n}\n");
-        apply(Optional.of(conf.toString()));
+        return conf.append("}\n").toString();
     }
 
     @Override

@@ -27,6 +27,10 @@ public final class NoTrafficRouter implements TrafficRouter {
     }
 
     @Override
+    public void clear(String service, String note) {
+    }
+
+    @Override
     public void restore(Optional<String> snapshot) {
     }
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * One validated deployment request. Instances come only from {@link SpecReader}, so every field
- * here has passed validation and every optional part is explicit.
+ * here has passed validation and every optional part is explicit. {@code promotion}, {@code hooks} and
+ * {@code previewUrl} are the release control: when the new color takes traffic, and what is checked around it.
  */
 public record DeploymentSpec(
         String service,
@@ -25,7 +26,10 @@ public record DeploymentSpec(
         Duration standbyKeep,
         RouterSpec router,
         Duration lockWait,
-        TargetSpec target) {
+        TargetSpec target,
+        PromotionSpec promotion,
+        HooksSpec hooks,
+        Optional<java.net.URI> previewUrl) {
 
     /** The image reference the replicas run, {@code repository:tag}. */
     public String imageRef() {
@@ -35,6 +39,6 @@ public record DeploymentSpec(
     /** The same request on another target: a heal redeploys where the service's state says it runs. */
     public DeploymentSpec withTarget(TargetSpec t) {
         return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress, env, networks,
-                health, verify, standbyKeep, router, lockWait, t);
+                health, verify, standbyKeep, router, lockWait, t, promotion, hooks, previewUrl);
     }
 }

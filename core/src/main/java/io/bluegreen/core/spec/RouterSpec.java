@@ -15,14 +15,28 @@ public record RouterSpec(Type type, Optional<Nginx> nginx, Optional<Haproxy> hap
     /** {@code drain} when the spec says none; also what a heal waits, since the state does not keep the spec's. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
-    /** The tool owns {@code upstreamFile}; {@code configFile} is the whole config it checks and reloads. */
-    public record Nginx(Path upstreamFile, Path configFile, String binary) {
+    /**
+     * The tool owns {@code upstreamFile}; {@code configFile} is the whole config it checks and reloads. The preview
+     * route, when given, is a second upstream file the same config includes (upstream {@code SERVICE-preview}).
+     */
+    public record Nginx(Path upstreamFile, Path configFile, String binary, Optional<Path> previewUpstreamFile) {
     }
 
     /**
      * {@code socket} is the admin socket (a unix socket path, or host:port); the tool owns the server lines of
      * {@code backendFile}, the file holding the {@code backend} section that HAProxy loads at start.
      */
-    public record Haproxy(String socket, String backend, Path backendFile) {
+    public record Haproxy(String socket, String backend, Path backendFile, Optional<String> previewBackend) {
+    }
+
+    /** The preview route: the same proxy, driving the preview backend (or upstream file) instead. */
+    public Optional<RouterSpec> preview() {
+        return switch (type) {
+            case NGINX -> nginx.get().previewUpstreamFile().map(f -> new RouterSpec(type,
+                    Optional.of(new Nginx(f, nginx.get().configFile(), nginx.get().binary(), Optional.empty())), haproxy, drain));
+            case HAPROXY -> haproxy.get().previewBackend().map(b -> new RouterSpec(type, nginx, Optional.of(
+                    new Haproxy(haproxy.get().socket(), b, haproxy.get().backendFile(), Optional.empty())), drain));
+            case NONE -> Optional.empty();
+        };
     }
 }

@@ -134,6 +134,23 @@ final class SpecNode {
         return d.get();
     }
 
+    /** An http(s) URL with a host and no user:password in it. */
+    Optional<java.net.URI> url(String key) {
+        return string(key).flatMap(s -> {
+            try {
+                java.net.URI u = new java.net.URI(s);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && u.getUserInfo() == null) {
+                    return Optional.of(u);
+                }
+            } catch (java.net.URISyntaxException ignored) {
+                // reported below
+            }
+            problem(key, quote(s) + " is not an http(s) URL with a host (and no user:password in it)");
+            return Optional.empty();
+        });
+    }
+
     /** A path relative to {@code base}; {@code directory} says whether it must be a folder or a file. */
     Path existingPath(String key, Path base, boolean directory, boolean required) {
         String s = required ? requiredString(key) : string(key).orElse(null);

@@ -2,7 +2,6 @@ package io.bluegreen.core.spec;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -134,13 +133,17 @@ public final class SpecReader {
         Duration lockWait = lock.duration("wait", Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(60));
         lock.rejectUnknown();
         TargetSpec target = readTarget(root.child("target"), base);
+        Optional<URI> previewUrl = ReleaseControlReader.previewUrl(root.child("preview"));
+        HooksSpec hooks = ReleaseControlReader.hooks(root.child("hooks"));
+        PromotionSpec promotion = ReleaseControlReader.promotion(root.child("promotion"),
+                router.type() == RouterSpec.Type.HAPROXY);
         root.rejectUnknown();
 
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
         return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress,
-                Map.copyOf(env), networks, health, verify, keep, router, lockWait, target);
+                Map.copyOf(env), networks, health, verify, keep, router, lockWait, target, promotion, hooks, previewUrl);
     }
 
     private static Optional<BuildSpec> readBuild(SpecNode root, Path base) {
@@ -210,19 +213,7 @@ public final class SpecReader {
 
     private static VerifySpec readVerify(SpecNode v) {
         Duration window = v.duration("window", Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(5));
-        Optional<URI> url = v.string("url").flatMap(s -> {
-            try {
-                URI u = new URI(s);
-                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && u.getUserInfo() == null) {
-                    return Optional.of(u);
-                }
-            } catch (URISyntaxException ignored) {
-                // reported below
-            }
-            v.problem("url", SpecNode.quote(s) + " is not an http(s) URL with a host (and no user:password in it)");
-            return Optional.empty();
-        });
+        Optional<URI> url = v.url("url");
         Optional<Integer> maxFlipFailures = v.has("maxFlipFailures")
                 ? Optional.of(v.integer("maxFlipFailures", 0, 1_000_000, 0)) : Optional.empty();
         if (maxFlipFailures.isPresent() && url.isEmpty() && !v.has("url")) {
@@ -250,8 +241,13 @@ public final class SpecReader {
                 Path upstream = ownedFile(n, "upstreamFile", base);
                 Path config = n.existingPath("configFile", base, false, true);
                 String binary = n.string("binary").orElse("nginx");
+                Optional<Path> preview = n.has("previewUpstreamFile") ? Optional.ofNullable(ownedFile(n, "previewUpstreamFile", base))
+                        : Optional.empty();
+                if (preview.isPresent() && preview.get().equals(upstream)) {
+                    n.problem("previewUpstreamFile", "must not be the production upstreamFile");
+                }
                 nginx = Optional.ofNullable(upstream == null || config == null ? null
-                        : new RouterSpec.Nginx(upstream, config, binary));
+                        : new RouterSpec.Nginx(upstream, config, binary, preview));
             }
             case "haproxy" -> {
                 kind = RouterSpec.Type.HAPROXY;
@@ -259,8 +255,13 @@ public final class SpecReader {
                 String backend = h.matching("backend", HAPROXY_NAME,
                         "is not an HAProxy backend name (1 to 63 of A-Z a-z 0-9 . _ : -)", null);
                 Path backendFile = ownedFile(h, "backendFile", base);
+                Optional<String> preview = h.has("previewBackend") ? Optional.ofNullable(h.matching("previewBackend",
+                        HAPROXY_NAME, "is not an HAProxy backend name (1 to 63 of A-Z a-z 0-9 . _ : -)", null)) : Optional.empty();
+                if (preview.isPresent() && preview.get().equals(backend)) {
+                    h.problem("previewBackend", "must not be the production backend " + backend);
+                }
                 haproxy = Optional.ofNullable(socket == null || backend == null || backendFile == null ? null
-                        : new RouterSpec.Haproxy(socket, backend, backendFile));
+                        : new RouterSpec.Haproxy(socket, backend, backendFile, preview));
             }
             case "none" -> { }
             default -> r.problem("type", SpecNode.quote(type) + " is not a router type (nginx, haproxy, none)");

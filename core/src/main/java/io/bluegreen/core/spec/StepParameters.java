@@ -11,11 +11,12 @@ import java.util.Set;
 /**
  * Jenkins' flat step parameters mapped onto the spec's tree: {@code healthPath} is {@code health.path},
  * {@code nginxUpstreamFile} is {@code router.nginx.upstreamFile}, {@code env} and {@code buildArgs} are lists of
- * {@code NAME=VALUE} (as in {@code withEnv}). Parameters override the spec file field by field, nested sections
+ * {@code NAME=VALUE} (as in {@code withEnv}); {@code promotion: 'manual'} is short for {@code promotion.mode}. Parameters override the spec file field by field, nested sections
  * included; the merged tree is validated by {@link SpecReader}, so every message names the spec's field.
  */
 public final class StepParameters {
-    private static final Set<String> SECTIONS = Set.of("build", "health", "verify", "standby", "router", "lock");
+    private static final Set<String> SECTIONS = Set.of("build", "health", "verify", "standby", "router", "lock", "promotion",
+            "preview");
     private static final Set<String> ROUTERS = Set.of("nginx", "haproxy");
     private static final Set<String> PAIR_LISTS = Set.of("env", "buildArgs");
 
@@ -60,7 +61,9 @@ public final class StepParameters {
             if (value == null) {
                 return;
             }
-            Object v = PAIR_LISTS.contains(name) ? pairs(String.join(".", path(name)), value, problems) : value;
+            // promotion: 'manual' is short for promotion.mode
+            Object v = PAIR_LISTS.contains(name) ? pairs(String.join(".", path(name)), value, problems)
+                    : name.equals("promotion") && value instanceof String ? new LinkedHashMap<>(Map.of("mode", value)) : value;
             Map<String, Object> at = tree;
             List<String> keys = path(name);
             for (String key : keys.subList(0, keys.size() - 1)) {

@@ -20,7 +20,7 @@ public class DeploySummaryTest {
     @Test
     public void aDeployShowsTheFlipVersionsAndFigures() {
         DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "green", "blue", "v2",
-                "127.0.0.1:5000/vote:v2", "sha256:abc", 4000, PHASES, List.of(), new FlipFigures(12, 41, 0, 9L)), "v1");
+                "127.0.0.1:5000/vote:v2", "sha256:abc", 4000, PHASES, List.of(), new FlipFigures(12, 41, 0, 9L), false, null), "v1");
         assertTrue(s.isSucceeded());
         assertEquals("vote: blue (v1) → green (v2)", s.getFlip());
         assertEquals("flip 12 ms, 0 of 41 requests failed, longest gap 9 ms", s.getSwitchFigures());

@@ -24,7 +24,7 @@ import org.junit.Test;
 public class PlannerTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Recipe RECIPE = new Recipe(8080, "127.0.0.1", "/health", "1s", "1s", 1, "30s", "100ms", List.of());
-    private static final Release V2 = Release.of(Fixture.spec("v2", "30s"), "sha256:v2", FakeRouter.STATE);
+    private static final Release V2 = Release.of(Fixture.spec("v2", "30s"), "sha256:v2", FakeRouter.STATE, null);
     private static final Map<String, String> ENV = Map.of("GREETING", "hello");
 
     // --- observations -------------------------------------------------------------------------------------------
@@ -38,7 +38,7 @@ public class PlannerTest {
             endpoints.add(endpoint(c, i).toString());
         }
         return new ColorState("v-" + d, "registry.local:5000/vote:v-" + d, "sha256:" + d, d, n, ids, endpoints,
-                NOW.toString(), null, recipe);
+                NOW.toString(), null, recipe, null);
     }
 
     private static String id(Color c, String d, int i) {
@@ -274,5 +274,85 @@ public class PlannerTest {
         Observed o = observed(noRecipe, true, Map.of(failed, Health.CRITICAL), List.of());
         assertThrows(PhaseFailure.class, () -> Planner.replace(o, BLUE, List.of(failed), ENV, "op"));
         assertThrows(PhaseFailure.class, () -> Planner.replace(o, GREEN, List.of(failed), ENV, "op"));
+    }
+
+    // --- release control -------------------------------------------------------------------------------------------
+
+    private static final Release MANUAL = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("manual",
+            "1h", null, List.of()), io.bluegreen.core.spec.HooksSpec.NONE, null, null, null));
+
+    private static Release withControl(Release r, ReleaseControl c) {
+        return new Release(r.service(), r.version(), r.image(), r.digest(), r.replicas(), r.containerPort(), r.hostAddress(),
+                r.env(), r.health(), r.verify(), r.keep(), r.drain(), r.router(), r.target(), r.recipe(), c, FakeRouter.STATE);
+    }
+
+    /** Blue active; green (d2) committed by a manual deploy, waiting in preview. */
+    private static ServiceState blueWithGreenInPreview() {
+        ServiceState before = state(BLUE, color(BLUE, "d1", 2, RECIPE), null);
+        Transition t = Planner.deploy(healthy(before), MANUAL, OperationKind.DEPLOY, "d2", NOW);
+        List<Replica> started = List.of(1, 2).stream().map(i -> new Replica(id(GREEN, "d2", i), "c", "vote", GREEN, "v2", "d2",
+                "d2", i, endpoint(GREEN, i), "i", true)).toList();
+        return t.commit().apply(before, t.color(), t.router(), t.kept(), started, NOW);
+    }
+
+    @Test
+    public void aManualDeployStopsInPreviewWithoutTouchingProduction() {
+        ServiceState before = state(BLUE, color(BLUE, "d1", 2, RECIPE), null);
+        Transition t = Planner.deploy(healthy(before), MANUAL, OperationKind.DEPLOY, "d2", NOW);
+        assertFalse("production is not routed", t.route());
+        assertTrue("the preview route is", t.control().routePreview());
+        assertFalse(t.commit().activate());
+        ServiceState after = blueWithGreenInPreview();
+        assertEquals("blue", after.active());
+        assertEquals("green", after.preview().color());
+        assertEquals(NOW.plus(Duration.ofHours(1)).toString(), after.preview().until());
+        assertEquals("blue stays active, with no standby deadline",
+                null, after.color(BLUE).orElseThrow().standbyUntil());
+    }
+
+    @Test
+    public void whileInPreviewDeployAndRollbackAreRefusedAndPromoteFlipsToIt() {
+        ServiceState s = blueWithGreenInPreview();
+        assertRefused(() -> Planner.deploy(healthy(s), V2, OperationKind.DEPLOY, "op", NOW), "is in preview");
+        assertRefused(() -> Planner.rollback(healthy(s), OperationKind.ROLLBACK, "op"), "is in preview");
+        Transition p = Planner.promote(healthy(s), "op", "");
+        assertEquals(OperationKind.PROMOTE, p.kind());
+        assertEquals(GREEN, p.color());
+        assertTrue(p.route());
+        assertEquals(2, p.kept().size());
+        ServiceState after = p.commit().apply(s, p.color(), p.router(), p.kept(), List.of(), NOW);
+        assertEquals("green", after.active());
+        assertNull(after.preview());
+        assertEquals(NOW.plus(Duration.ofMinutes(10)).toString(), after.color(BLUE).orElseThrow().standbyUntil());
+    }
+
+    @Test
+    public void abortDropsThePreviewColorAndLeavesProductionAlone() {
+        ServiceState s = blueWithGreenInPreview();
+        Transition a = Planner.abort(healthy(s), "op", "");
+        assertFalse(a.route());
+        assertTrue(a.control().clearPreview());
+        ServiceState after = a.commit().apply(s, a.color(), a.router(), a.kept(), List.of(), NOW);
+        assertEquals("blue", after.active());
+        assertNull(after.preview());
+        assertTrue(after.color(GREEN).isEmpty());
+        assertRefused(() -> Planner.abort(healthy(after), "op", ""), "nothing is in preview");
+        assertRefused(() -> Planner.promote(healthy(after), "op", ""), "nothing is in preview");
+    }
+
+    @Test
+    public void aPreviewThatIsNotFullyHealthyIsNotPromoted() {
+        ServiceState s = blueWithGreenInPreview();
+        assertRefused(() -> Planner.promote(observed(s, true, Map.of(id(GREEN, "d2", 1), Health.CRITICAL), List.of()), "op", ""),
+                "refusing to promote it");
+    }
+
+    private static void assertRefused(Runnable r, String words) {
+        try {
+            r.run();
+            org.junit.Assert.fail("expected a refusal with '" + words + "'");
+        } catch (RefusedException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(words));
+        }
     }
 }

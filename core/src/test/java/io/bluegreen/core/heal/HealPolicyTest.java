@@ -22,7 +22,7 @@ import org.junit.Test;
 
 public class HealPolicyTest {
     private static ColorState color(String... ids) {
-        return new ColorState("v1", "r/vote:v1", "sha256:x", "d1", ids.length, List.of(ids), List.of(), "t", null, null);
+        return new ColorState("v1", "r/vote:v1", "sha256:x", "d1", ids.length, List.of(ids), List.of(), "t", null, null, null);
     }
 
     private static ServiceState state(Color active, ColorState blue, ColorState green) {

@@ -10,18 +10,33 @@ public final class NginxProxy implements Proxy, AutoCloseable {
     public final int port;
     public final Path upstreamFile;
     public final Path configFile;
+    /** The preview route's listener and upstream file (0 and null: none). */
+    public final int previewPort;
+    public final Path previewUpstreamFile;
 
-    private NginxProxy(String name, int port, Path upstreamFile, Path configFile) {
+    private NginxProxy(String name, int port, int previewPort, Map<String, String> kv) {
         this.name = name;
         this.port = port;
-        this.upstreamFile = upstreamFile;
-        this.configFile = configFile;
+        this.upstreamFile = Path.of(kv.get("upstreamFile"));
+        this.configFile = Path.of(kv.get("configFile"));
+        this.previewPort = previewPort;
+        this.previewUpstreamFile = kv.containsKey("previewUpstreamFile") ? Path.of(kv.get("previewUpstreamFile")) : null;
     }
 
     public static NginxProxy start(String service) throws IOException, InterruptedException {
+        return start(service, false);
+    }
+
+    /** With {@code preview}, a second listener serves the preview route (previewUpstreamFile). */
+    public static NginxProxy start(String service, boolean preview) throws IOException, InterruptedException {
         int port = ProxyScript.freePort();
-        Map<String, String> kv = ProxyScript.start("nginx", service, port, "upstreamFile", "configFile");
-        return new NginxProxy(service, port, Path.of(kv.get("upstreamFile")), Path.of(kv.get("configFile")));
+        int previewPort = preview ? ProxyScript.freePort() : 0;
+        return new NginxProxy(service, port, previewPort, ProxyScript.start("nginx", service, port, previewPort,
+                "upstreamFile", "configFile"));
+    }
+
+    public String previewUrl() {
+        return "http://127.0.0.1:" + previewPort + "/";
     }
 
     @Override
@@ -34,8 +49,9 @@ public final class NginxProxy implements Proxy, AutoCloseable {
         return """
                 router:
                   type: nginx
-                  nginx: { upstreamFile: %s, configFile: %s }
-                """.formatted(upstreamFile, configFile);
+                  nginx: { upstreamFile: %s, configFile: %s%s }
+                """.formatted(upstreamFile, configFile, previewUpstreamFile == null ? ""
+                        : ", previewUpstreamFile: " + previewUpstreamFile);
     }
 
     @Override

@@ -18,9 +18,14 @@ final class ProxyScript {
         }
     }
 
-    /** {@code start NAME PORT NAME}: the printed keys, each of {@code required} checked present. */
-    static Map<String, String> start(String kind, String name, int port, String... required) throws IOException, InterruptedException {
-        String out = run(kind, "start", name, Integer.toString(port), name);
+    /**
+     * {@code start NAME PORT NAME [PREVIEW_PORT]} ({@code previewPort} 0: no preview route): the printed keys, each of
+     * {@code required} checked present.
+     */
+    static Map<String, String> start(String kind, String name, int port, int previewPort, String... required)
+            throws IOException, InterruptedException {
+        String out = previewPort == 0 ? run(kind, "start", name, Integer.toString(port), name)
+                : run(kind, "start", name, Integer.toString(port), name, Integer.toString(previewPort));
         Map<String, String> kv = new HashMap<>();
         for (String line : out.split("\n")) {
             int eq = line.indexOf('=');

@@ -41,16 +41,26 @@ public final class ServiceUnderTest extends ExternalResource {
     }
 
     public NginxProxy nginx() throws Exception {
-        if (nginx == null) {
-            nginx = NginxProxy.start(name);
-        }
-        return nginx;
+        return nginx(false);
     }
 
     public HaproxyProxy haproxy() throws Exception {
+        return haproxy(false);
+    }
+
+    /** The service's HAProxy; {@code preview} on first use gives it a preview route. */
+    public HaproxyProxy haproxy(boolean preview) throws Exception {
         if (haproxy == null) {
-            haproxy = HaproxyProxy.start(name);
+            haproxy = HaproxyProxy.start(name, preview);
         }
         return haproxy;
+    }
+
+    /** The service's nginx; {@code preview} on first use gives it a preview route. */
+    public NginxProxy nginx(boolean preview) throws Exception {
+        if (nginx == null) {
+            nginx = NginxProxy.start(name, preview);
+        }
+        return nginx;
     }
 }

@@ -336,4 +336,41 @@ public class SpecReaderTest {
         assertProblem(FULL + "target: { swarm: { host: \"unix:///s.sock\", certPath: app } }\n",
                 "target.swarm.certPath", "only applies to tcp:// hosts");
     }
+
+    @Test
+    public void releaseControlIsReadAndRecordedAsWritten() throws IOException {
+        DeploymentSpec s = read(FULL.replace("nginx/nginx.conf }", "nginx/nginx.conf, previewUpstreamFile: nginx/upstreams/p.conf }") + """
+                preview: { url: "http://127.0.0.1:18081/" }
+                promotion: { mode: manual, timeout: 2h, after: 10m }
+                hooks:
+                  prePromotion: [ { http: "http://127.0.0.1:18081/health", times: 5 }, { run: [./smoke.sh, --fast], timeout: 90s } ]
+                  onFailure: [ { http: "http://127.0.0.1:9/hook" } ]
+                """);
+        assertTrue(s.promotion().manual());
+        assertEquals("2h", s.promotion().timeout());
+        assertEquals("10m", s.promotion().after());
+        assertEquals(new HookSpec("http://127.0.0.1:18081/health", "GET", 200, 5, null, "10s"), s.hooks().prePromotion().get(0));
+        assertEquals(new HookSpec(null, null, null, null, List.of("./smoke.sh", "--fast"), "90s"), s.hooks().prePromotion().get(1));
+        assertEquals("an onFailure webhook posts what happened", "POST", s.hooks().onFailure().get(0).method());
+        assertEquals(Path.of(dir.resolve("nginx/upstreams/p.conf").toString()), s.router().preview().orElseThrow().nginx().orElseThrow().upstreamFile());
+        assertEquals("http://127.0.0.1:18081/", s.previewUrl().orElseThrow().toString());
+        assertTrue("no promotion section: promoted at once", !read(FULL).promotion().manual() && read(FULL).router().preview().isEmpty());
+    }
+
+    @Test
+    public void badReleaseControlIsRefusedNamingTheField() throws IOException {
+        assertProblem(FULL + "promotion: { mode: later }\n", "promotion.mode", "is not a promotion mode");
+        assertProblem(FULL + "promotion: { timeout: 10m, after: 1h }\n", "promotion.after", "is not before promotion.timeout");
+        assertProblem(FULL + "promotion: { steps: [ { weight: 10 } ] }\n", "promotion.steps", "need router.type: haproxy");
+        assertProblem(FULL + "promotion: { steps: [ { weight: 150 } ] }\n", "promotion.steps[0].weight", "must be from 1 to 99");
+        assertProblem(FULL + "promotion: { colour: blue }\n", "promotion.colour", "unknown field");
+        assertProblem(FULL + "hooks: { prePromotion: [ { http: \"http://x/\", run: [a] } ] }\n", "hooks.prePromotion[0].http", "exactly one");
+        assertProblem(FULL + "hooks: { prePromotion: [ { http: \"ftp://x/\" } ] }\n", "hooks.prePromotion[0].http", "is not an http(s) URL");
+        assertProblem(FULL + "hooks: { postPromotion: [ { http: \"http://x/\", method: DELETE } ] }\n", "hooks.postPromotion[0].method", "is not one of");
+        assertProblem(FULL + "hooks: { onFailure: [ { run: [] } ] }\n", "hooks.onFailure[0].run", "must name a command");
+        assertProblem(FULL + "hooks: { preDeploy: [] }\n", "hooks.preDeploy", "unknown field");
+        assertProblem(FULL + "preview: { url: \"http://u:p@x/\" }\n", "preview.url", "no user:password");
+        assertProblem(FULL.replace("nginx/nginx.conf }", "nginx/nginx.conf, previewUpstreamFile: nginx/upstreams/vote.conf }"),
+                "router.nginx.previewUpstreamFile", "must not be the production upstreamFile");
+    }
 }

@@ -34,6 +34,17 @@ public class StepParametersTest {
     }
 
     @Test
+    public void promotionManualIsShortForItsMode() {
+        DeploymentSpec s = StepParameters.toSpec(Map.of(), null, params("service", "vote", "image", "127.0.0.1:5000/vote",
+                "tag", "v2", "containerPort", 8080, "promotion", "manual", "promotionTimeout", "30m",
+                "previewUrl", "http://127.0.0.1:18081/"), Path.of("/tmp"));
+        assertTrue(s.promotion().manual());
+        assertEquals("30m", s.promotion().timeout());
+        assertEquals("http://127.0.0.1:18081/", s.previewUrl().orElseThrow().toString());
+        assertEquals(List.of("router", "haproxy", "previewBackend"), StepParameters.path("haproxyPreviewBackend"));
+    }
+
+    @Test
     public void parametersAloneMakeASpec() {
         DeploymentSpec s = StepParameters.toSpec(Map.of(), null, params("service", "vote", "image", "127.0.0.1:5000/vote",
                 "tag", "v2", "containerPort", 8080, "replicas", 2, "healthPath", "/ready", "healthPasses", 2,

@@ -11,8 +11,12 @@ import java.util.List;
 public interface ServiceRegistry {
     void ping();
 
-    /** Registers the replica with an HTTP check that starts critical and needs {@code passes} successes. */
-    void register(Replica replica, String digest, HealthSpec health);
+    /**
+     * Registers the replica with an HTTP check that starts critical and needs {@code passes} successes, tagged
+     * {@code preview} while its color waits in preview. Registering it again (to drop that tag) keeps its check's
+     * status.
+     */
+    void register(Replica replica, String digest, HealthSpec health, boolean preview);
 
     void deregister(String replicaId);
 

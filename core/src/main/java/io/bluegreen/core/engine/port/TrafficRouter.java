@@ -22,6 +22,17 @@ public interface TrafficRouter {
     /** Routes all of {@code service}'s traffic to {@code endpoints} (never empty). */
     void route(String service, List<Endpoint> endpoints, String note);
 
+    /**
+     * A canary step: {@code canary} (added if missing) takes {@code percent} of {@code service}'s traffic, the
+     * endpoints routed now the rest. A proxy that cannot shift shares at run time refuses ({@link RouterException}).
+     */
+    default void split(String service, List<Endpoint> canary, int percent, String note) {
+        throw new RouterException(describe() + " cannot shift a share of traffic (promotion.steps need HAProxy)");
+    }
+
+    /** Routes nothing to {@code service} any more (a preview route after an abort): the proxy answers 502/503. */
+    void clear(String service, String note);
+
     /** Puts back a {@link #snapshot()}. */
     void restore(Optional<String> snapshot);
 

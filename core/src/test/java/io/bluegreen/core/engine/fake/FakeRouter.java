@@ -32,6 +32,11 @@ public final class FakeRouter implements TrafficRouter {
         return Optional.ofNullable(routed).map(r -> String.join(",", r));
     }
 
+    @Override
+    public synchronized void clear(String service, String note) {
+        routed = null;
+    }
+
     /** Applies the change before an armed failure: the worst case, a proxy that switched but did not confirm. */
     @Override
     public synchronized void route(String service, List<Endpoint> endpoints, String note) {
