@@ -26,8 +26,11 @@ import java.util.function.Consumer;
  * interrupts that heal, which undoes what it started, and the urgent one runs next, without a grace period.
  */
 public final class HealWorker implements AutoCloseable {
-    /** How long one blocking query on the service's health may wait before it is asked again. */
-    static final Duration BLOCK = Duration.ofSeconds(30);
+    /**
+     * How long one blocking query on the service's health may wait before the state is read again for a preview's
+     * deadlines: a deploy into preview changes no health that would wake us.
+     */
+    static final Duration PREVIEW_LOOK = Duration.ofSeconds(5);
     private static final long MAX_BACKOFF_MS = 30_000;
     private final String service;
     private final Systems sys;
@@ -169,7 +172,7 @@ public final class HealWorker implements AutoCloseable {
     private Duration untilPreviewDeadline() {
         Optional<PreviewState> preview = sys.store().readState(service).value().inPreview();
         if (preview.isEmpty()) {
-            return BLOCK;
+            return PREVIEW_LOOK;
         }
         Instant now = sys.clock().instant();
         if (preview.get().due(now).isPresent()) {
@@ -191,7 +194,7 @@ public final class HealWorker implements AutoCloseable {
             next = Instant.parse(preview.get().promoteAt());
         }
         Duration left = Duration.between(now, next).plusMillis(100);
-        return left.compareTo(BLOCK) > 0 ? BLOCK : left;
+        return left.compareTo(PREVIEW_LOOK) > 0 ? PREVIEW_LOOK : left;
     }
 
     /** Stops reconciling, lets a running heal finish for up to {@code wait}, then interrupts it. */

@@ -20,6 +20,8 @@ import io.bluegreen.core.engine.Promotion;
 import io.bluegreen.core.engine.RefusedException;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.spec.DeploymentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +174,29 @@ public class ReleaseControlIntegrationTest {
                 .findFirst().orElseThrow();
         assertTrue(abort.reason(), abort.reason().contains("past its promotion.timeout"));
         assertEquals("v2", abort.version());
+    }
+
+    @Test
+    public void theHealServersWorkerAbortsAPreviewLeftPastItsTimeout() throws Exception {
+        HaproxyProxy haproxy = svc.haproxy(true);
+        List<String> log = new CopyOnWriteArrayList<>();
+        WatchReceiver receiver = bg.watchReceiver(Map.of(svc.name(), HealSettings.defaults()), events::add, log::add);
+        try {
+            deploy(haproxy, "v1", null);
+            deploy(haproxy, "v2", "promotion: { mode: manual, timeout: 3s }\n");
+            assertNotNull(state().preview());
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (log.stream().noneMatch(l -> l.contains("aborted green (v2)")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue("aborted by the worker: " + log, log.stream().anyMatch(l -> l.contains("aborted green (v2)")));
+            assertNull(state().preview());
+        } finally {
+            receiver.close(java.time.Duration.ofSeconds(10));
+        }
+        assertEquals(0, replicas("green"));
+        assertTrue(body(haproxy.url()).contains("v1"));
+        assertTrue(body(haproxy.previewUrl()), body(haproxy.previewUrl()).startsWith("503"));
     }
 
     @Test
