@@ -137,8 +137,8 @@ public final class TransitionRunner {
                 startAndGate();
                 preview();
                 routeAndCommit();
-                unmarkPreview();
                 verify();
+                unmarkPreview();
             } catch (RuntimeException e) {
                 throw undo(e);
             }

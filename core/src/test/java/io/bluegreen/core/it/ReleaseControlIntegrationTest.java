@@ -148,7 +148,19 @@ public class ReleaseControlIntegrationTest {
     public void abortDropsThePreviewAndAnExpiredOneIsAbortedByTheNextCommand() throws Exception {
         HaproxyProxy haproxy = svc.haproxy(true);
         deploy(haproxy, "v1", null);
-        deploy(haproxy, "v2", "promotion: { mode: manual }\n");
+        deploy(haproxy, "v2", """
+                promotion: { mode: manual }
+                hooks: { postPromotion: [ { run: [sh, -c, "echo post check failed; exit 4"] } ] }
+                """);
+        try {
+            bg.promote(svc.name(), events::add);
+            fail("the failing post-promotion hook must roll the promotion back");
+        } catch (DeployFailedException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("post-promotion hook failed") && e.getMessage().contains("traffic stays on blue"));
+        }
+        assertTrue("traffic is back on blue", body(haproxy.url()).contains("v1"));
+        assertEquals("green still waits in preview", "green", state().preview().color());
+        assertEquals("promote:rolled-back", history().get(0));
         assertEquals(2, replicas("green"));
         DeployResult aborted = bg.abort(svc.name(), events::add);
         assertEquals("green", aborted.color());
