@@ -153,7 +153,12 @@ final class Calls {
         @Override
         DeploySummary call(Path workspace, BlueGreen bg, DeployListener log) {
             boolean promote = kind == OperationKind.PROMOTE;
-            return released(bg, service, kind, promote ? "promoted" : "aborted", log,
+            return released(
+                    bg,
+                    service,
+                    kind,
+                    promote ? "promoted" : "aborted",
+                    log,
                     l -> promote ? bg.promote(service, l) : bg.abort(service, l));
         }
     }

@@ -158,7 +158,8 @@ class PipelineDeployTest {
                         + "  echo \"PROMOTED ${p.outcome} ${p.version} ${p.inPreview}\"\n"
                         + "  " + deploy("v1", preview) + "\n"
                         + "  def a = blueGreenAbort(service: '" + SERVICE + "')\n"
-                        + "  echo \"ABORTED ${a.outcome} ${blueGreenStatus(service: '" + SERVICE + "').preview == null}\"\n"
+                        + "  echo \"ABORTED ${a.outcome} ${blueGreenStatus(service: '" + SERVICE
+                        + "').preview == null}\"\n"
                         + "  blueGreenAbort(service: '" + SERVICE + "')\n"
                         + "}",
                 true));
