@@ -37,8 +37,12 @@ final class DeployCommand extends Subcommand implements Callable<Integer> {
         try (BlueGreen bg = cli.connect()) {
             DeployResult r = bg.deploy(spec, new EventPrinter(cli.out(), json));
             if (!json) {
-                cli.out().println(spec.service() + " " + r.version() + " is live on " + r.color()
-                        + (r.previousColor() == null ? "" : " (" + r.previousColor() + " kept as warm standby)"));
+                cli.out().println(r.inPreview()
+                        ? spec.service() + " " + r.version() + " waits in preview on " + r.color()
+                                + (r.previewUrl() == null ? "" : " at " + r.previewUrl())
+                                + (r.previousColor() == null ? "" : "; " + r.previousColor() + " keeps production")
+                        : spec.service() + " " + r.version() + " is live on " + r.color()
+                                + (r.previousColor() == null ? "" : " (" + r.previousColor() + " kept as warm standby)"));
             }
             return BlueGreenCli.OK;
         }

@@ -187,6 +187,24 @@ public class CliIntegrationTest {
         assertNull(Stack.kv("bluegreen/" + service + "/journal"));
     }
 
+    @Test
+    public void promoteAndAbortNeedAPreviewAndAManualDeployWaitsInOne() throws Exception {
+        for (String decision : List.of("promote", "abort")) {
+            Run none = run(decision, "-s", service);
+            assertEquals(none.all(), 1, none.exit());
+            assertTrue(none.err(), none.err().contains("nothing is in preview"));
+        }
+        Run manual = run("deploy", "-f", spec("v1", "promotion: { mode: manual, timeout: 10m }\n").toString());
+        assertEquals(manual.all(), 0, manual.exit());
+        assertTrue(manual.out(), manual.out().contains("in preview until `bluegreen promote -s " + service + "`")
+                && manual.out().contains(service + " v1 waits in preview on blue") && !manual.out().contains("is live"));
+        Run status = run("status", "-s", service);
+        assertTrue(status.out(), status.out().contains("preview: blue (v1) since "));
+        Run abort = run("abort", "-s", service);
+        assertEquals(abort.all(), 0, abort.exit());
+        assertFalse(run("status", "-s", service).out().contains("preview:"));
+    }
+
     private static Map<String, String> registryAuth() throws Exception {
         Map<String, String> out = new HashMap<>();
         String stack = System.getenv().getOrDefault("BLUEGREEN_STACK_DIR", Stack.ROOT.resolve(".stack").toString());

@@ -31,9 +31,10 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code blueGreenDeploy}: every spec field as a named parameter ({@code healthPath} is {@code health.path}, see
- * docs/jenkins.md), or {@code specFile} read from the workspace with the parameters overriding it. Returns a map
- * (service, color, previousColor, version, previousVersion, imageDigest, deployId, phases, flipMs, requests,
- * failedRequests, longestGapMs). The mapping and every validation message come from core's {@code StepParameters}.
+ * docs/jenkins.md; {@code promotion: 'manual'} is {@code promotion.mode}), or {@code specFile} read from the workspace
+ * with the parameters overriding it. Returns a map (service, outcome, color, previousColor, version, previousVersion,
+ * imageDigest, deployId, phases, flipMs, requests, failedRequests, longestGapMs, inPreview, previewUrl, releaseSteps):
+ * a release whose promotion is manual returns once it waits in preview ({@code inPreview} true). The mapping and every validation message come from core's {@code StepParameters}.
  */
 public class BlueGreenDeployStep extends Step {
     private String specFile;
@@ -325,6 +326,60 @@ public class BlueGreenDeployStep extends Step {
         parameters.put("lockWait", lockWait);
     }
 
+    public String getPromotion() {
+        return (String) parameters.get("promotion");
+    }
+
+    @DataBoundSetter
+    public void setPromotion(String promotion) {
+        parameters.put("promotion", promotion);
+    }
+
+    public String getPromotionTimeout() {
+        return (String) parameters.get("promotionTimeout");
+    }
+
+    @DataBoundSetter
+    public void setPromotionTimeout(String promotionTimeout) {
+        parameters.put("promotionTimeout", promotionTimeout);
+    }
+
+    public String getPromotionAfter() {
+        return (String) parameters.get("promotionAfter");
+    }
+
+    @DataBoundSetter
+    public void setPromotionAfter(String promotionAfter) {
+        parameters.put("promotionAfter", promotionAfter);
+    }
+
+    public String getPreviewUrl() {
+        return (String) parameters.get("previewUrl");
+    }
+
+    @DataBoundSetter
+    public void setPreviewUrl(String previewUrl) {
+        parameters.put("previewUrl", previewUrl);
+    }
+
+    public String getHaproxyPreviewBackend() {
+        return (String) parameters.get("haproxyPreviewBackend");
+    }
+
+    @DataBoundSetter
+    public void setHaproxyPreviewBackend(String haproxyPreviewBackend) {
+        parameters.put("haproxyPreviewBackend", haproxyPreviewBackend);
+    }
+
+    public String getNginxPreviewUpstreamFile() {
+        return (String) parameters.get("nginxPreviewUpstreamFile");
+    }
+
+    @DataBoundSetter
+    public void setNginxPreviewUpstreamFile(String nginxPreviewUpstreamFile) {
+        parameters.put("nginxPreviewUpstreamFile", nginxPreviewUpstreamFile);
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(context, specFile, parameters);
@@ -518,6 +573,31 @@ public class BlueGreenDeployStep extends Step {
         @POST
         public FormValidation doCheckStandbyKeep(@AncestorInPath Item item, @QueryParameter String value) {
             return Forms.check(item, "standbyKeep", value);
+        }
+
+        @POST
+        public ListBoxModel doFillPromotionItems(@AncestorInPath Item item) {
+            return Forms.choices(item, "", "auto", "manual");
+        }
+
+        @POST
+        public FormValidation doCheckPromotionTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "promotionTimeout", value);
+        }
+
+        @POST
+        public FormValidation doCheckPromotionAfter(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "promotionAfter", value);
+        }
+
+        @POST
+        public FormValidation doCheckPreviewUrl(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "previewUrl", value);
+        }
+
+        @POST
+        public FormValidation doCheckHaproxyPreviewBackend(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "haproxyPreviewBackend", value);
         }
 
         @POST

@@ -1,9 +1,7 @@
 package io.bluegreen.jenkins;
 
 import hudson.Extension;
-import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.bluegreen.core.engine.DeploySummary;
 import java.util.Map;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -18,11 +16,6 @@ public class BlueGreenRollbackStep extends ServiceStep {
     @Override
     AgentCall<?> call(Map<String, String> env, TaskListener listener) {
         return new Calls.Rollback(env, listener, getService());
-    }
-
-    @Override
-    Object result(Run<?, ?> run, Object called) throws Exception {
-        return Deploys.record(run, (DeploySummary) called).asMap();
     }
 
     @Extension

@@ -6,15 +6,20 @@ import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.ColorState;
 import io.bluegreen.core.engine.DeployFailedException;
 import io.bluegreen.core.engine.DeployListener;
+import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.DeploySummary;
 import io.bluegreen.core.engine.HistoryRecord;
+import io.bluegreen.core.engine.OperationKind;
+import io.bluegreen.core.engine.ReleaseStepLog;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.StepParameters;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The engine operations the steps run on an agent: each a few lines over core. */
 final class Calls {
@@ -34,6 +39,30 @@ final class Calls {
                 .flatMap(state::color)
                 .map(ColorState::version)
                 .orElse(null);
+    }
+
+    /**
+     * A release operation ({@code kind}) through core, its canary steps and hooks kept for the summary; one that failed
+     * and was undone comes back as a failed summary from its history record.
+     */
+    private static DeploySummary released(
+            BlueGreen bg,
+            String service,
+            OperationKind kind,
+            String outcome,
+            DeployListener log,
+            Function<DeployListener, DeployResult> operation) {
+        String from = activeVersion(bg, service);
+        ReleaseStepLog steps = new ReleaseStepLog(log);
+        try {
+            return DeploySummary.succeeded(outcome, operation.apply(steps), from, steps.lines());
+        } catch (DeployFailedException e) {
+            HistoryRecord last = bg.history(service, 1).stream()
+                    .filter(h -> h.kind().equals(kind.label()))
+                    .findFirst()
+                    .orElseThrow(() -> e);
+            return DeploySummary.failed(last, from, steps.lines());
+        }
     }
 
     /** Validates only, and names the service: the Pipeline step keeps it to repair after a controller restart. */
@@ -65,7 +94,7 @@ final class Calls {
         }
     }
 
-    /** One blue-green deploy; a deploy that rolled back comes back as a failed summary from its history record. */
+    /** One blue-green deploy (it stops in preview when its promotion is manual or has a bake time). */
     static final class Deploy extends AgentCall<DeploySummary> {
         private static final long serialVersionUID = 1L;
         private final Resolve what;
@@ -78,16 +107,7 @@ final class Calls {
         @Override
         DeploySummary call(Path workspace, BlueGreen bg, DeployListener log) {
             DeploymentSpec spec = spec(workspace, what.defaults, what.specFile, what.parameters);
-            String from = activeVersion(bg, spec.service());
-            try {
-                return DeploySummary.succeeded("deployed", bg.deploy(spec, log), from);
-            } catch (DeployFailedException e) {
-                HistoryRecord last = bg.history(spec.service(), 1).stream()
-                        .filter(h -> h.kind().equals("deploy"))
-                        .findFirst()
-                        .orElseThrow(() -> e);
-                return DeploySummary.failed(last, from);
-            }
+            return released(bg, spec.service(), OperationKind.DEPLOY, "deployed", log, l -> bg.deploy(spec, l));
         }
     }
 
@@ -113,7 +133,33 @@ final class Calls {
         @Override
         DeploySummary call(Path workspace, BlueGreen bg, DeployListener log) {
             String from = activeVersion(bg, service);
-            return DeploySummary.succeeded("rolled-back-to-standby", bg.rollback(service, log), from);
+            return DeploySummary.succeeded("rolled-back-to-standby", bg.rollback(service, log), from, List.of());
+        }
+    }
+
+    /**
+     * The decision on the color in preview: {@code PROMOTE} (it takes production traffic, through its canary steps and
+     * post-promotion hooks) or {@code ABORT} (it is dropped; production is not touched).
+     */
+    static final class PreviewDecision extends ServiceCall<DeploySummary> {
+        private static final long serialVersionUID = 1L;
+        private final OperationKind kind;
+
+        PreviewDecision(Map<String, String> env, TaskListener listener, String service, OperationKind kind) {
+            super(env, listener, service);
+            this.kind = kind;
+        }
+
+        @Override
+        DeploySummary call(Path workspace, BlueGreen bg, DeployListener log) {
+            boolean promote = kind == OperationKind.PROMOTE;
+            return released(
+                    bg,
+                    service,
+                    kind,
+                    promote ? "promoted" : "aborted",
+                    log,
+                    l -> promote ? bg.promote(service, l) : bg.abort(service, l));
         }
     }
 

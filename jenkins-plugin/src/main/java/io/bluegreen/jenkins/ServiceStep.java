@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.bluegreen.core.engine.DeploySummary;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -12,7 +13,10 @@ import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepExecutions;
 
-/** A step about one service ({@code blueGreenRollback}, {@code blueGreenStatus}): one engine call on the workspace's agent. */
+/**
+ * A step about one service ({@code blueGreenRollback}, {@code blueGreenPromote}, {@code blueGreenAbort},
+ * {@code blueGreenStatus}): one engine call on the workspace's agent.
+ */
 abstract class ServiceStep extends Step {
     private final String service;
 
@@ -27,8 +31,13 @@ abstract class ServiceStep extends Step {
     /** The call to run on the agent. */
     abstract AgentCall<?> call(Map<String, String> env, TaskListener listener);
 
-    /** What the step returns, from what the call returned. */
-    abstract Object result(Run<?, ?> run, Object called) throws Exception;
+    /**
+     * What the step returns, from what the call returned: by default an operation's summary, kept on the build (a
+     * failed one fails it) and returned as the same map as a deploy's.
+     */
+    Object result(Run<?, ?> run, Object called) throws Exception {
+        return Deploys.record(run, (DeploySummary) called).asMap();
+    }
 
     @Override
     public StepExecution start(StepContext context) {

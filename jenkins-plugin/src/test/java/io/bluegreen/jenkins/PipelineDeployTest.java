@@ -1,6 +1,7 @@
 package io.bluegreen.jenkins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import hudson.model.Result;
@@ -33,9 +34,11 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 class PipelineDeployTest {
     private static final String SERVICE = "vote-jenkins";
     private static final int PORT = 18095;
+    private static final int PREVIEW_PORT = 18096;
     private static Path project;
     private static String upstreamFile;
     private static String configFile;
+    private static String previewUpstreamFile;
     private static boolean enginesWereUp;
 
     private record Ran(int exit, String output) {
@@ -71,19 +74,27 @@ class PipelineDeployTest {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the project's stack runs on Linux only");
         Ran up = run("scripts/stack.sh", "up");
         assumeTrue(up.exit() == 0, "scripts/stack.sh up could not start the stack here:\n" + up.tail());
-        String paths = run("scripts/nginx-proxy.sh", "start", SERVICE, Integer.toString(PORT), SERVICE)
+        String paths = run(
+                        "scripts/nginx-proxy.sh",
+                        "start",
+                        SERVICE,
+                        Integer.toString(PORT),
+                        SERVICE,
+                        Integer.toString(PREVIEW_PORT))
                 .orFail("scripts/nginx-proxy.sh start");
-        upstreamFile = paths.lines()
-                .filter(l -> l.startsWith("upstreamFile="))
-                .findFirst()
-                .orElseThrow()
-                .substring(13);
-        configFile = paths.lines()
-                .filter(l -> l.startsWith("configFile="))
-                .findFirst()
-                .orElseThrow()
-                .substring(11);
+        upstreamFile = printed(paths, "upstreamFile");
+        configFile = printed(paths, "configFile");
+        previewUpstreamFile = printed(paths, "previewUpstreamFile");
         enginesWereUp = run("scripts/engines.sh", "status").exit() == 0;
+    }
+
+    /** The value of {@code NAME=value} in what the proxy script printed. */
+    private static String printed(String paths, String name) {
+        return paths.lines()
+                .filter(l -> l.startsWith(name + "="))
+                .findFirst()
+                .orElseThrow()
+                .substring(name.length() + 1);
     }
 
     @AfterAll
@@ -112,13 +123,57 @@ class PipelineDeployTest {
     }
 
     private static String deploy(String version) {
+        return deploy(version, "");
+    }
+
+    /** {@code more}: further parameters, each starting with a comma. */
+    private static String deploy(String version, String more) {
         return "blueGreenDeploy(service: '" + SERVICE + "', image: '127.0.0.1:5000/vote', tag: '" + version + "',"
                 + " buildContext: '" + project.resolve("examples/vote") + "', buildArgs: ['VERSION=" + version
                 + "'], push: true,"
                 + " replicas: 1, containerPort: 8080, healthInterval: '1s', healthPasses: 2, healthDeadline: '30s',"
                 + " verifyWindow: '2s', verifyUrl: 'http://127.0.0.1:" + PORT + "/', standbyKeep: '10m',"
                 + " routerType: 'nginx', nginxUpstreamFile: '" + upstreamFile + "', nginxConfigFile: '" + configFile
-                + "')";
+                + "'" + more + ")";
+    }
+
+    /**
+     * {@code promotion: 'manual'}: the deploy returns in preview (production untouched, the preview URL answers the new
+     * version), blueGreenPromote flips; a second preview is dropped by blueGreenAbort; an abort with nothing in preview
+     * fails the build with the reason. The summary shows the preview.
+     */
+    @Test
+    void stopsInPreviewThenPromotesOrAborts(JenkinsRule j) throws Exception {
+        String preview = ", promotion: 'manual', promotionTimeout: '10m', previewUrl: 'http://127.0.0.1:" + PREVIEW_PORT
+                + "/', nginxPreviewUpstreamFile: '" + previewUpstreamFile + "'";
+        WorkflowJob job = j.createProject(WorkflowJob.class, "preview");
+        job.setDefinition(new CpsFlowDefinition(
+                "node {\n"
+                        + "  " + deploy("v1") + "\n"
+                        + "  def r = " + deploy("v2", preview) + "\n"
+                        + "  echo \"PREVIEW ${r.inPreview} ${r.outcome} ${r.previewUrl}\"\n"
+                        + "  sh \"curl -fsS ${r.previewUrl}info.json\"\n"
+                        + "  echo \"STILL ${blueGreenStatus(service: '" + SERVICE + "').preview.version}\"\n"
+                        + "  def p = blueGreenPromote(service: '" + SERVICE + "')\n"
+                        + "  echo \"PROMOTED ${p.outcome} ${p.version} ${p.inPreview}\"\n"
+                        + "  " + deploy("v1", preview) + "\n"
+                        + "  def a = blueGreenAbort(service: '" + SERVICE + "')\n"
+                        + "  echo \"ABORTED ${a.outcome} ${blueGreenStatus(service: '" + SERVICE
+                        + "').preview == null}\"\n"
+                        + "  blueGreenAbort(service: '" + SERVICE + "')\n"
+                        + "}",
+                true));
+        WorkflowRun run = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
+        j.assertLogContains("PREVIEW true in-preview http://127.0.0.1:" + PREVIEW_PORT + "/", run);
+        j.assertLogContains("\"version\":\"v2\"", run);
+        j.assertLogContains("STILL v2", run);
+        j.assertLogContains("PROMOTED promoted v2 false", run);
+        j.assertLogContains("ABORTED aborted true", run);
+        j.assertLogContains("nothing is in preview", run);
+        BlueGreenBuildAction action = run.getAction(BlueGreenBuildAction.class);
+        String flip = action.getSummaries().get(1).getFlip();
+        assertTrue(flip.contains(" (v2) in preview at http://127.0.0.1:" + PREVIEW_PORT + "/; "), flip);
+        assertTrue(flip.endsWith(" (v1) keeps production"), flip);
     }
 
     @Test

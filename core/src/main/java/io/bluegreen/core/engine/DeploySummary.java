@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * One deploy at a glance, for a CI build: the flip (from → to color, versions), per-phase timings, the switch's
- * figures, and the reason when it rolled back. A plain serializable class (no record), so Jenkins can send it from
+ * figures, the preview it waits in, its canary steps and hooks, and the reason when it rolled back. A plain serializable class (no record), so Jenkins can send it from
  * an agent and keep it in a build's XML.
  */
 public final class DeploySummary implements Serializable {
@@ -29,6 +29,9 @@ public final class DeploySummary implements Serializable {
     private final Integer failedRequests;
     private final Long longestGapMs;
     private final String reason;
+    private final boolean inPreview;
+    private final String previewUrl;
+    private final ArrayList<String> releaseSteps;
 
     /** One phase's time and outcome. */
     public static final class Timing implements Serializable {
@@ -58,7 +61,8 @@ public final class DeploySummary implements Serializable {
 
     private DeploySummary(String service, String outcome, String deployId, String fromColor, String fromVersion,
                           String toColor, String toVersion, String image, String digest, long durationMs,
-                          List<HistoryRecord.PhaseTiming> phases, FlipFigures flip, String reason) {
+                          List<HistoryRecord.PhaseTiming> phases, FlipFigures flip, String reason, boolean inPreview,
+                          String previewUrl, List<String> releaseSteps) {
         this.service = service;
         this.outcome = outcome;
         this.deployId = deployId;
@@ -76,22 +80,28 @@ public final class DeploySummary implements Serializable {
         this.failedRequests = flip == null ? null : flip.failed();
         this.longestGapMs = flip == null ? null : flip.longestGapMs();
         this.reason = reason;
+        this.inPreview = inPreview;
+        this.previewUrl = previewUrl;
+        this.releaseSteps = new ArrayList<>(releaseSteps);
     }
 
     /**
-     * A deploy (outcome {@code deployed}) or a rollback to the standby ({@code rolled-back-to-standby}) that went
-     * through; {@code fromVersion}: what the previously active color ran (null on a first deploy).
+     * An operation that went through: a deploy ({@code deployed}; {@code in-preview} when it waits for its promotion),
+     * a promotion ({@code promoted}), an abort ({@code aborted}), a rollback to the standby
+     * ({@code rolled-back-to-standby}); {@code fromVersion}: what the active color ran before (null on a first deploy);
+     * {@code releaseSteps}: its canary steps and hooks ({@link ReleaseStepLog}).
      */
-    public static DeploySummary succeeded(String outcome, DeployResult r, String fromVersion) {
-        return new DeploySummary(r.service(), outcome, r.deployId(), r.previousColor(), fromVersion, r.color(),
-                r.version(), r.image(), r.digest(), r.durationMs(), r.phases(), r.flip(), null);
+    public static DeploySummary succeeded(String outcome, DeployResult r, String fromVersion, List<String> releaseSteps) {
+        return new DeploySummary(r.service(), r.inPreview() ? Outcome.IN_PREVIEW.label() : outcome, r.deployId(),
+                r.previousColor(), fromVersion, r.color(), r.version(), r.image(), r.digest(), r.durationMs(), r.phases(),
+                r.flip(), null, r.inPreview(), r.previewUrl(), releaseSteps);
     }
 
-    /** A deploy that failed, from its history record ({@code kind} deploy, outcome rolled-back or failed). */
-    public static DeploySummary failed(HistoryRecord h, String fromVersion) {
+    /** An operation that failed, from its history record (outcome rolled-back or failed). */
+    public static DeploySummary failed(HistoryRecord h, String fromVersion, List<String> releaseSteps) {
         return new DeploySummary(h.service(), h.outcome(), h.id(), h.previousColor(), fromVersion, h.color(),
                 h.version(), h.image(), h.digest(), h.durationMs(), h.phases(), h.flip(),
-                h.reason() == null ? h.outcome() : h.reason());
+                h.reason() == null ? h.outcome() : h.reason(), false, null, releaseSteps);
     }
 
     /** What the Pipeline step returns: plain values only. */
@@ -114,15 +124,26 @@ public final class DeploySummary implements Serializable {
         m.put("requests", requests);
         m.put("failedRequests", failedRequests);
         m.put("longestGapMs", longestGapMs);
+        m.put("inPreview", inPreview);
+        m.put("previewUrl", previewUrl);
+        m.put("releaseSteps", releaseSteps.isEmpty() ? null : new ArrayList<>(releaseSteps));
         m.values().removeIf(v -> v == null);
         return m;
     }
 
-    /** "vote: blue (v1) → green (v2)"; a first deploy has no "from". */
+    /**
+     * "vote: blue (v1) → green (v2)"; a first deploy has no "from"; a color in preview, or dropped from it, did not
+     * take production: "vote: green (v2) in preview at http://127.0.0.1:18081/; blue (v1) keeps production".
+     */
     public String getFlip() {
         String to = toColor + " (" + toVersion + ")";
-        return service + ": " + (fromColor == null ? to : fromColor + " (" + (fromVersion == null ? "?" : fromVersion)
-                + ") → " + to);
+        String from = fromColor == null ? null : fromColor + " (" + (fromVersion == null ? "?" : fromVersion) + ")";
+        boolean aborted = outcome.equals("aborted");
+        if (inPreview || aborted) {
+            return service + ": " + to + (aborted ? " dropped from preview" : " in preview" + (previewUrl == null ? ""
+                    : " at " + previewUrl)) + (from == null ? "" : "; " + from + " keeps production");
+        }
+        return service + ": " + (from == null ? to : from + " → " + to);
     }
 
     /** "flip 12 ms, 0 of 41 requests failed, longest gap 9 ms", or null without a flip. */
@@ -165,5 +186,18 @@ public final class DeploySummary implements Serializable {
 
     public String getReason() {
         return reason;
+    }
+
+    public boolean isInPreview() {
+        return inPreview;
+    }
+
+    public String getPreviewUrl() {
+        return previewUrl;
+    }
+
+    /** Each canary step with its outcome and each hook's outcome, in order (none in a build kept before they were). */
+    public List<String> getReleaseSteps() {
+        return releaseSteps == null ? List.of() : releaseSteps;
     }
 }

@@ -42,7 +42,7 @@ public final class Planner {
         boolean preview = rc.stopsInPreview() && kind == OperationKind.DEPLOY;
         Transition.Control control = new Transition.Control(r.previewRouter(), r.previewRouter() != null, false,
                 rc.hooks().prePromotion(), preview ? List.of() : rc.hooks().postPromotion(), rc.hooks().onFailure(),
-                preview ? List.of() : rc.promotion().steps(), rc.previewUrl());
+                preview || previous == null ? List.of() : rc.promotion().steps(), rc.previewUrl());
         if (preview) {
             String after = rc.promotion().after();
             Transition.PreviewPlan p = new Transition.PreviewPlan(new PreviewState(target.label(), r.version(), null, null,
@@ -112,8 +112,9 @@ public final class Planner {
         VerifySpec verify = new VerifySpec(window, rc.verifyUri(), Optional.ofNullable(rc.maxFlipFailures()));
         Duration keep = Durations.parse(p.keep()).orElse(state.keep());
         Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
+        // A first release has no production traffic to share with: its canary steps are skipped, not failed.
         Transition.Control control = new Transition.Control(null, false, false, List.of(), rc.hooks().postPromotion(),
-                rc.hooks().onFailure(), rc.promotion().steps(), p.url());
+                rc.hooks().onFailure(), state.activeColor().isEmpty() ? List.of() : rc.promotion().steps(), p.url());
         return new Transition(OperationKind.PROMOTE, opId, o.service(), color, state.activeColor().orElse(null), s.version(),
                 s.image(), s.digest(), Optional.empty(), null, kept, true,
                 new Transition.Commit(s, true, keep, drain, state.runsOn()), verify, true, drain, p.production(), control,

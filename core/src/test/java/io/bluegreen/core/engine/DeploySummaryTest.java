@@ -20,7 +20,8 @@ public class DeploySummaryTest {
     @Test
     public void aDeployShowsTheFlipVersionsAndFigures() {
         DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "green", "blue", "v2",
-                "127.0.0.1:5000/vote:v2", "sha256:abc", 4000, PHASES, List.of(), new FlipFigures(12, 41, 0, 9L), false, null), "v1");
+                "127.0.0.1:5000/vote:v2", "sha256:abc", 4000, PHASES, List.of(), new FlipFigures(12, 41, 0, 9L), false, null), "v1",
+                List.of());
         assertTrue(s.isSucceeded());
         assertEquals("vote: blue (v1) → green (v2)", s.getFlip());
         assertEquals("flip 12 ms, 0 of 41 requests failed, longest gap 9 ms", s.getSwitchFigures());
@@ -36,7 +37,7 @@ public class DeploySummaryTest {
     @Test
     public void aFirstDeployHasNoFromAndNoFigures() {
         DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "blue", null, "v1",
-                "127.0.0.1:5000/vote:v1", null, 3000, PHASES, List.of()), null);
+                "127.0.0.1:5000/vote:v1", null, 3000, PHASES, List.of()), null, List.of());
         assertEquals("vote: blue (v1)", s.getFlip());
         assertNull(s.getSwitchFigures());
         assertFalse(s.asMap().containsKey("previousColor"));
@@ -48,7 +49,7 @@ public class DeploySummaryTest {
         HistoryRecord h = new HistoryRecord("d3", "deploy", "rolled-back", "vote", "v3", "blue", "green",
                 "127.0.0.1:5000/vote:v3", null, "2026-01-01T00:00:00Z", "2026-01-01T00:00:30Z", 30000,
                 "gate: 0 of 2 replicas passed within 30s", PHASES, null, null);
-        DeploySummary s = DeploySummary.failed(h, "v2");
+        DeploySummary s = DeploySummary.failed(h, "v2", List.of("pre-promotion hook failed: GET http://127.0.0.1:18081/ (expect 200): request 1 of 1 answered 500"));
         assertFalse(s.isSucceeded());
         assertEquals("rolled-back", s.getOutcome());
         assertEquals("gate: 0 of 2 replicas passed within 30s", s.getReason());
@@ -61,5 +62,39 @@ public class DeploySummaryTest {
         DeploySummary back = (DeploySummary) new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
         assertEquals(s.asMap(), back.asMap());
         assertEquals(2, back.getPhases().size());
+        assertEquals(s.getReleaseSteps(), back.getReleaseSteps());
+    }
+
+    @Test
+    public void aDeployInPreviewSaysWhereAndKeepsItsSteps() {
+        ReleaseStepLog log = new ReleaseStepLog(e -> { });
+        event(log, "phase-start", "routing green to the preview route, nginx upstream file x", null);
+        event(log, "phase-end", "done", 80L);
+        event(log, "progress", "pre-promotion hook GET http://127.0.0.1:18081/ (expect 200): 1 of 1 answered 200", null);
+        event(log, "phase-start", "canary step: 25% of production traffic to green for 10s", null);
+        event(log, "progress", "post-promotion (at 25%) hook run smoke.sh: exit 0", null);
+        event(log, "phase-end", "done", 10_020L);
+        event(log, "phase-start", "canary step: 50% of production traffic to green for 10s", null);
+        event(log, "phase-failed", "1 of 2 replicas of green failed their check", 3_000L);
+        event(log, "warning", "onFailure hook failed: POST http://127.0.0.1:9/ (expect 200): request 1 of 1 failed", null);
+        assertEquals(List.of("pre-promotion hook GET http://127.0.0.1:18081/ (expect 200): 1 of 1 answered 200",
+                "post-promotion (at 25%) hook run smoke.sh: exit 0",
+                "canary step: 25% of production traffic to green for 10s: ok, 10.0s",
+                "canary step: 50% of production traffic to green for 10s: failed: 1 of 2 replicas of green failed their check",
+                "onFailure hook failed: POST http://127.0.0.1:9/ (expect 200): request 1 of 1 failed"), log.lines());
+
+        DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "green", "blue", "v2",
+                "127.0.0.1:5000/vote:v2", null, 4000, PHASES, List.of(), null, true, "http://127.0.0.1:18081/"), "v1",
+                log.lines());
+        assertEquals("in-preview", s.getOutcome());
+        assertEquals("vote: green (v2) in preview at http://127.0.0.1:18081/; blue (v1) keeps production", s.getFlip());
+        Map<String, Object> m = s.asMap();
+        assertEquals(true, m.get("inPreview"));
+        assertEquals("http://127.0.0.1:18081/", m.get("previewUrl"));
+        assertEquals(log.lines(), m.get("releaseSteps"));
+    }
+
+    private static void event(ReleaseStepLog log, String type, String message, Long ms) {
+        log.on(new DeployEvent("2026-01-01T00:00:00Z", type, "vote", "d1", "flip", message, ms));
     }
 }

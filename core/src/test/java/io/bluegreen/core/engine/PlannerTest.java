@@ -347,6 +347,25 @@ public class PlannerTest {
                 "refusing to promote it");
     }
 
+    @Test
+    public void aFirstReleaseHasNoProductionToShareSoItsCanaryStepsAreSkipped() {
+        List<io.bluegreen.core.spec.PromotionSpec.Step> steps = List.of(new io.bluegreen.core.spec.PromotionSpec.Step(25, "5s"));
+        Release canary = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("auto", "1h", null, steps),
+                io.bluegreen.core.spec.HooksSpec.NONE, null, null, null));
+        assertEquals(List.of(), Planner.deploy(healthy(ServiceState.empty("vote")), canary, OperationKind.DEPLOY, "d1", NOW)
+                .control().steps());
+        assertEquals(steps, Planner.deploy(healthy(state(BLUE, color(BLUE, "d1", 2, RECIPE), null)), canary,
+                OperationKind.DEPLOY, "d2", NOW).control().steps());
+        Release manual = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("manual", "1h", null,
+                steps), io.bluegreen.core.spec.HooksSpec.NONE, null, null, null));
+        ServiceState empty = ServiceState.empty("vote");
+        Transition first = Planner.deploy(healthy(empty), manual, OperationKind.DEPLOY, "d1", NOW);
+        List<Replica> started = List.of(1, 2).stream().map(i -> new Replica(id(BLUE, "d1", i), "c", "vote", BLUE, "v2", "d1",
+                "d1", i, endpoint(BLUE, i), "i", true)).toList();
+        ServiceState inPreview = first.commit().apply(empty, first.color(), first.router(), first.kept(), started, NOW);
+        assertEquals(List.of(), Planner.promote(healthy(inPreview), "op", "").control().steps());
+    }
+
     private static void assertRefused(Runnable r, String words) {
         try {
             r.run();
