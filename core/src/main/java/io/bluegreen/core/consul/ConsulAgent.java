@@ -13,23 +13,43 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import java.net.URI;
+import org.apache.http.client.HttpClient;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.HttpClientBuilder;
 
 /** The Consul agent we talk to (consul-api), its ACL token, and the JSON mapper for our KV documents. */
 public final class ConsulAgent {
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    private static final int NODE_CONNECT_MILLIS = 3_000;
+    private static final int NODE_ANSWER_MILLIS = 10_000;
     private final URI address;
     private final String token;
     private final ConsulClient client;
     private final ConsulRawClient raw;
 
     public ConsulAgent(Connections connections) {
-        this.address = connections.consul();
-        this.token = connections.consulToken().map(s -> s.reveal()).orElse(null);
+        this(connections.consul(), connections.consulToken().map(s -> s.reveal()).orElse(null), null);
+    }
+
+    private ConsulAgent(URI address, String token, HttpClient http) {
+        this.address = address;
+        this.token = token;
         String host = address.getScheme() + "://" + address.getHost();
-        this.raw = new ConsulRawClient(host, address.getPort());
+        this.raw = http == null ? new ConsulRawClient(host, address.getPort()) : new ConsulRawClient(host, address.getPort(), http);
         this.client = new ConsulClient(raw);
+    }
+
+    /**
+     * The agent of a node replicas run on, with this agent's token. Only registrations go there (never a blocking
+     * query), so its requests are bounded tightly: a node that died must not hold up a retire or a heal.
+     */
+    ConsulAgent node(URI nodeAddress) {
+        RequestConfig bounded = RequestConfig.custom().setConnectTimeout(NODE_CONNECT_MILLIS)
+                .setConnectionRequestTimeout(NODE_CONNECT_MILLIS).setSocketTimeout(NODE_ANSWER_MILLIS).build();
+        return new ConsulAgent(nodeAddress, token, HttpClientBuilder.create().setDefaultRequestConfig(bounded)
+                .useSystemProperties().build());
     }
 
     ConsulClient client() {

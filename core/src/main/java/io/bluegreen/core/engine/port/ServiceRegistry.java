@@ -14,7 +14,11 @@ public interface ServiceRegistry {
     /** Registers the replica with an HTTP check that starts critical and needs {@code passes} successes. */
     void register(Replica replica, String digest, HealthSpec health);
 
-    void deregister(String replicaId);
+    /**
+     * Removes the replica's registration from wherever it lives (the agent that registered it, or the catalog when that
+     * agent is gone); nothing when there is none.
+     */
+    void deregister(String service, String replicaId);
 
     List<Instance> instances(String service);
 
