@@ -25,10 +25,11 @@
 #   kill-agent I / leave-agent I  only the Consul agent of namespace I (20 = the manager) dies / leaves gracefully.
 #   leader       the index (21..23) of the server that leads now.
 #   kill-leader  SIGKILL to the leading server (its data dir stays; `up` restarts it on it).
-# State: ${BLUEGREEN_STACK_DIR:-<repo>/.stack}/cluster. Every wait is bounded.
+# State: ${BLUEGREEN_STACK_DIR:-<repo>/.stack}/cluster, logs in .../logs/cluster. Every wait is bounded.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}/cluster
+LOGS=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}/logs/cluster   # kept by `down`, for a look after a failed run
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
 export CHECKPOINT_DISABLE=1
 WAIT=${BLUEGREEN_CLUSTER_WAIT:-90}
@@ -74,7 +75,7 @@ start_agent() {
     *) rm -rf "$dir" ;;
   esac
   mkdir -p "$dir"
-  spawn_to "$(pidfile "$i")" "$STATE/consul-$i.log" nsenter --net="/var/run/netns/bg-eng$i" consul agent \
+  spawn_to "$(pidfile "$i")" "$LOGS/consul-$i.log" nsenter --net="/var/run/netns/bg-eng$i" consul agent \
     -data-dir "$dir" "${args[@]}"
 }
 
@@ -115,7 +116,7 @@ node_index() { case " $NODES $MANAGER $SERVERS " in *" $1 "*) ;; *) die "no part
 case "${1:-}" in
   up)
     command -v consul >/dev/null || die "consul is not installed (scripts/install.sh installs it)"
-    mkdir -p "$STATE"
+    mkdir -p "$STATE" "$LOGS"
     exec 9>"$STATE/.lock"; flock -w 180 9 || die "another cluster.sh holds the lock"
     "$ENGINES" netns $SERVERS "$MANAGER" >/dev/null
     "$ENGINES" up-at $NODES >/dev/null
@@ -124,7 +125,7 @@ case "${1:-}" in
       rc=0
       wait_until "$WAIT" "$(agent_pid "$i")" all_joined "$i" || rc=$?
       if [ $rc -ne 0 ]; then
-        tail -5 "$STATE/consul-$i.log" >&2
+        tail -5 "$LOGS/consul-$i.log" >&2
         die "the Consul agent of $(name "$i") did not see a leader and 7 members within ${WAIT}s (rc $rc)"
       fi
     done
