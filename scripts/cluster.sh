@@ -111,6 +111,10 @@ leader_index() {
   return 1
 }
 
+# The cluster's own forwarding rule between the namespaces, beside the one engines.sh adds and removes: the test
+# engines' `engines.sh down` (another test, another checkout on a shared machine) must not cut the cluster's gossip.
+FORWARD_RULE=(FORWARD -i 'bg-eng+' -o 'bg-eng+' -m comment --comment bluegreen-cluster -j ACCEPT)
+
 node_index() { case " $NODES $MANAGER $SERVERS " in *" $1 "*) ;; *) die "no part $1 (nodes: $NODES; manager $MANAGER; servers $SERVERS)" ;; esac; }
 
 case "${1:-}" in
@@ -120,6 +124,7 @@ case "${1:-}" in
     exec 9>"$STATE/.lock"; flock -w 180 9 || die "another cluster.sh holds the lock"
     "$ENGINES" netns $SERVERS "$MANAGER" >/dev/null
     "$ENGINES" up-at $NODES >/dev/null
+    iptables -C "${FORWARD_RULE[@]}" 2>/dev/null || iptables -I "${FORWARD_RULE[@]}"
     for i in $SERVERS "$MANAGER" $NODES; do start_agent "$i"; done
     for i in $SERVERS "$MANAGER" $NODES; do
       rc=0
@@ -136,6 +141,7 @@ case "${1:-}" in
     exec 9>"$STATE/.lock"; flock -w 180 9 || die "another cluster.sh holds the lock"
     for i in $NODES "$MANAGER" $SERVERS; do stop_agent "$i"; done
     "$ENGINES" down-at $NODES "$MANAGER" $SERVERS
+    while iptables -D "${FORWARD_RULE[@]}" 2>/dev/null; do :; done
     rm -rf "$STATE"
     ;;
   status) lines ;;

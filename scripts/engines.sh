@@ -142,8 +142,11 @@ stop_one() {
   relays_down "$i"
   ip link del "bg-eng${i}h" 2>/dev/null || true
   ip netns del "bg-eng$i" 2>/dev/null || true
-  # The data root holds overlay mounts while dockerd runs; once it is gone the folder can go.
-  umount -R "$STATE/$i/exec" 2>/dev/null || true
+  # The data root holds overlay mounts while dockerd runs, and a killed one (kill-at) leaves its data root's bind mount
+  # and its containers' netns files mounted: unmount whatever is below the folder, deepest first, then it can go.
+  awk -v dir="$STATE/$i/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done
   rm -rf "$STATE/$i" 2>/dev/null || true
 }
 

@@ -173,6 +173,29 @@ public class ClusterIntegrationTest {
         assertEquals(again.reason(), HealDecision.Action.NONE, again.action());
     }
 
+    @Test
+    public void aDeadNodeHoldingTheWholeActiveColorFailsBackToTheStandby() throws Exception {
+        deployer = connect(cluster.manager);
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", svc.haproxy(), "10m",
+                cluster.target("node.labels.zone == a")), e -> { });
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v2", svc.haproxy(), "10m",
+                cluster.target("node.labels.zone == b")), e -> { });
+        ConsulCluster.Node eng12 = cluster.nodes.stream().filter(n -> n.zone().equals("b")).findFirst().orElseThrow();
+        ColorReplicas green = ColorReplicas.of(deployer, svc.name(), Color.GREEN);
+        assertTrue(green.instances.toString(), green.instances.stream().allMatch(i -> i.endpoint().host().equals(eng12.address())));
+
+        cluster.killNode(eng12);
+        for (String id : green.ids) {
+            awaitCritical(id);
+        }
+        HealOutcome heal = deployer.healer(svc.name(), NOW, e -> events.add(e.message())).heal(svc.name());
+        assertEquals(heal.reason() + " " + events, HealDecision.Action.FAIL_BACK, heal.action());
+        assertEquals(heal.reason(), "healed", heal.outcome());
+        assertEquals("blue", deployer.systems().store().readState(svc.name()).value().active());
+        assertProxyAvoids(eng12.address());
+        assertTrue(Stack.get(svc.haproxy().url()).body().contains("v1"));
+    }
+
     private void assertProxyAvoids(String address) throws Exception {
         String servers = svc.haproxy().admin("show servers state " + svc.haproxy().backend);
         for (String line : servers.split("\n")) {

@@ -73,7 +73,16 @@ public final class ConsulCluster {
 
     /** The engines target over the nodes, each registering at its own node's agent. */
     public String target() {
-        StringBuilder b = new StringBuilder("target:\n  type: engines\n  engines:\n");
+        return target(null);
+    }
+
+    /** The same, with these {@code constraints} ({@code node.labels.zone == b}: node eng12 only), or none when null. */
+    public String target(String constraint) {
+        StringBuilder b = new StringBuilder("target:\n  type: engines\n");
+        if (constraint != null) {
+            b.append("  constraints: [ \"").append(constraint).append("\" ]\n");
+        }
+        b.append("  engines:\n");
         nodes.forEach(n -> b.append("    - ").append(n.yaml()).append('\n'));
         return b.toString();
     }
