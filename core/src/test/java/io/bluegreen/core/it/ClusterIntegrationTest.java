@@ -241,6 +241,7 @@ public class ClusterIntegrationTest {
             failure = e.getMessage();
         }
         assertTrue("the leader was killed in the gate: " + seen, killed.isDone());
+        System.out.println("leader killed in the gate: " + (failure == null ? "the deploy completed" : failure));
         ServiceState state = deployer.systems().store().readState(svc.name()).value();
         if (failure == null) {
             assertEquals("green", result.color());
