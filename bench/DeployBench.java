@@ -143,7 +143,7 @@ public class DeployBench {
     /** Removes both kinds of bench containers on every engine, our registrations and our KV. */
     static void cleanUp(Systems sys, List<String[]> engines) throws Exception {
         for (Instance i : sys.registry().instances(SERVICE)) {
-            sys.registry().deregister(i.id());
+            sys.registry().deregister(SERVICE, i.id());
         }
         sys.cluster().remove(sys.cluster().list(SERVICE));
         List<String> hosts = new ArrayList<>(List.of("unix:///var/run/docker.sock"));

@@ -473,7 +473,7 @@ public final class FlipBench {
     /** Only what carries this run's service name: registrations, labelled containers, its KV folder. */
     static void removeService(Systems sys, String service) {
         for (Instance i : sys.registry().instances(service)) {
-            sys.registry().deregister(i.id());
+            sys.registry().deregister(service, i.id());
         }
         sys.cluster().remove(sys.cluster().list(service));
         try {

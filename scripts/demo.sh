@@ -3,7 +3,8 @@
 # v1 (blue), v2 (green, traffic flips, blue kept warm), a broken v3 that fails its health gate and is
 # rolled back by itself, then status and history. Votes cast through the proxy before v2 are counted in the
 # store both colors share (a Redis that scripts/stack.sh starts), so the tally printed after each release is
-# the same. `bin/bluegreen demo --down` stops what it started.
+# the same. `bin/bluegreen demo --down` stops what it started. `--cluster`: the same app on the reference
+# architecture (scripts/demo-cluster.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -12,12 +13,13 @@ BG="$ROOT/bin/bluegreen"
 VOTE_STORE=vote-store:6379   # what examples/vote/*.yml give the replicas (scripts/stack.sh starts it)
 
 case "${1:-}" in
+  --cluster) shift; exec "$ROOT/scripts/demo-cluster.sh" "$@" ;;
   --down)
     scripts/nginx-proxy.sh stop vote 2>/dev/null || true
     scripts/stack.sh down
     exit 0 ;;
   "") ;;
-  *) echo "usage: bin/bluegreen demo [--down]" >&2; exit 2 ;;
+  *) echo "usage: bin/bluegreen demo [--down] | demo --cluster [--down]" >&2; exit 2 ;;
 esac
 
 step() { printf '\n=== %s\n' "$*"; }

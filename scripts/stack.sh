@@ -60,87 +60,23 @@ die()  { warn "$*"; exit 1; }
 # ---------------------------------------------------------------------------------------------
 # processes and pid files
 
-# proc_state PID: the one-letter state of a live process (R, S, D, Z, ...), empty when there is none.
-proc_state() {
-  local pid=$1 stat
-  [[ $pid =~ ^[0-9]+$ ]] || return 0
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 0
-  stat=${stat##*) }
-  printf '%s' "${stat%% *}"
-}
-
-# alive PID: the process exists and is not a zombie.
-alive() {
-  local s
-  s=$(proc_state "${1:-}")
-  [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
-
-# proc_is PID NAME: alive, and argv[0]'s basename is NAME (guards against a reused pid).
-proc_is() {
-  local pid=$1 name=$2 arg0=""
-  alive "$pid" || return 1
-  IFS= read -r -d '' arg0 2>/dev/null <"/proc/$pid/cmdline" || true
-  [ "${arg0##*/}" = "$name" ]
-}
+# The shared helpers (alive, proc_is, pid_from, wait_gone, terminate, spawn_to, wait_until): scripts/lib/process.sh.
+. "$ROOT/scripts/lib/process.sh"
 
 # Our pid files hold "PID NAME".
 pidfile() { printf '%s/%s.pid' "$RUN_DIR" "$1"; }
 
 # our_pid PART: prints the pid `up` recorded for PART when that process still runs, else nothing.
-our_pid() {
-  local f pid="" name=""
-  f=$(pidfile "$1")
-  [ -f "$f" ] || return 0
-  read -r pid name <"$f" || true
-  if [ -n "$pid" ] && [ -n "$name" ] && proc_is "$pid" "$name"; then
-    printf '%s' "$pid"
-  fi
-}
+our_pid() { pid_from "$(pidfile "$1")"; }
 
-# wait_gone PID SECONDS: waits until PID is gone; returns 1 if it is still there after SECONDS.
-wait_gone() {
-  local pid=$1 deadline=$((SECONDS + $2))
-  while alive "$pid"; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.2
-  done
-}
-
-# terminate PID LABEL [SECONDS]: TERM, a bounded wait, then KILL.
-terminate() {
-  local pid=$1 label=$2 secs=${3:-$STOP_WAIT}
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_gone "$pid" "$secs"; then
-    warn "$label (pid $pid) ignored TERM for ${secs}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" 10 || warn "$label (pid $pid) is still there after KILL"
-    return 2
-  fi
-}
+# stop_pid PID LABEL [SECONDS]: TERM, a bounded wait (STOP_WAIT by default), then KILL.
+stop_pid() { terminate "$1" "$2" "${3:-$STOP_WAIT}"; }
 
 # spawn PART LOG CMD...: starts CMD in its own session, detached, logging to LOG; records its pid.
 spawn() {
-  local part=$1 log=$2
-  shift 2
-  printf '\n=== %s stack.sh starting %s: %s\n' "$(date -Is)" "$part" "$*" >>"$log"
-  # setsid execs in place here (a background job of a script is not a group leader), so $! is CMD's pid.
-  # fd 9 is our lock: the daemon must not inherit it.
-  setsid "$@" </dev/null >>"$log" 2>&1 9>&- &
-  SPAWNED=$!
-  printf '%s %s\n' "$SPAWNED" "${1##*/}" >"$(pidfile "$part")"
-}
-
-# wait_until SECONDS PID CHECK...: polls CHECK until it succeeds; fails early when PID dies.
-wait_until() {
-  local secs=$1 pid=$2 deadline
-  shift 2
-  deadline=$((SECONDS + secs))
-  while ! "$@"; do
-    if [ -n "$pid" ] && ! alive "$pid"; then return 2; fi
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.25
-  done
+  local part=$1
+  shift
+  spawn_to "$(pidfile "$part")" "$@"
 }
 
 log_tail() { [ -f "$1" ] && tail -n 15 "$1" | sed 's/^/    | /' >&2 || true; }
@@ -261,7 +197,7 @@ up_registry() {
   pid=$(our_pid "$part")
   if [ "$restart" = 1 ] && [ -n "$pid" ]; then
     warn "restarting $part (pid $pid): its htpasswd file changed"
-    terminate "$pid" "$part" || true
+    stop_pid "$pid" "$part" || true
     pid=""
   fi
   if $probe; then
@@ -270,7 +206,7 @@ up_registry() {
   fi
   if [ -n "$pid" ]; then
     warn "$part (pid $pid) started earlier by stack.sh does not answer; restarting it"
-    terminate "$pid" "$part" || true
+    stop_pid "$pid" "$part" || true
   fi
   spawn "$part" "$log" docker-registry serve "$STATE/$part/config.yml"
   pid=$SPAWNED
@@ -329,7 +265,7 @@ up_consul() {
   fi
   if [ -n "$pid" ]; then
     warn "consul (pid $pid) started earlier by stack.sh has no leader; restarting it"
-    terminate "$pid" consul || true
+    stop_pid "$pid" consul || true
   fi
   # -dev keeps everything in memory; no update check may leave this machine.
   spawn consul "$log" env CHECKPOINT_DISABLE=1 consul agent -dev -client 127.0.0.1 -bind 127.0.0.1 \
@@ -450,7 +386,7 @@ stop_part() {
   f=$(pidfile "$part")
   pid=$(our_pid "$part")
   if [ -n "$pid" ]; then
-    if [ "$part" = docker ]; then terminate "$pid" "$part" "$DOCKER_STOP_WAIT" || rc=$?; else terminate "$pid" "$part" || rc=$?; fi
+    if [ "$part" = docker ]; then stop_pid "$pid" "$part" "$DOCKER_STOP_WAIT" || rc=$?; else stop_pid "$pid" "$part" || rc=$?; fi
     rm -f "$f"
     if [ $rc -eq 2 ]; then say "stopped $part (pid $pid, killed)"; else say "stopped $part (pid $pid)"; fi
     return $rc
@@ -544,7 +480,7 @@ cmd_down() {
     local cpid=""
     [ -f "$CONTAINERD_PIDFILE" ] && read -r cpid <"$CONTAINERD_PIDFILE" || true
     if ! stop_part docker && [ -n "$cpid" ] && proc_is "$cpid" containerd; then
-      terminate "$cpid" containerd || true
+      stop_pid "$cpid" containerd || true
       say "stopped containerd (pid $cpid) left behind by dockerd"
     fi
     if [ -f "$DOCKER_PIDFILE" ]; then

@@ -1,6 +1,6 @@
 # Shared by scripts/nginx-proxy.sh and scripts/haproxy-proxy.sh (sourced, not run): the arguments
-# ACTION NAME [PORT [SERVICE [PREVIEW_PORT]]] checked, the instance folder <state>/KIND/NAME, process helpers and the
-# per-instance lock. The sourcing script sets KIND (nginx or haproxy) and USAGE, and passes its "$@".
+# ACTION NAME [PORT [SERVICE [PREVIEW_PORT]]] checked, the instance folder <state>/KIND/NAME, process helpers
+# (lib/process.sh) and the per-instance lock. The sourcing script sets KIND (nginx or haproxy) and USAGE, and passes its "$@".
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
@@ -31,20 +31,8 @@ mkdir -p "$STATE"
 STATE=$(cd "$STATE" && pwd)
 DIR=$STATE/$KIND/$name
 
-alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  case "${stat%% *}" in Z | X | "") return 1 ;; esac
-}
-
-wait_gone() { # PID SECONDS
-  local deadline=$((SECONDS + $2))
-  while alive "$1"; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.1
-  done
-}
+# alive, wait_gone and the other process helpers.
+. "$ROOT/scripts/lib/process.sh"
 
 # One start/stop/reload at a time per instance (fd 9: the proxy must not inherit it).
 lock_instance() {

@@ -27,6 +27,7 @@ import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.StatusReport;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.ReplicaCluster;
+import io.bluegreen.core.engine.port.ServiceRegistry;
 import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.HealWorker;
 import io.bluegreen.core.heal.Healer;
@@ -64,15 +65,23 @@ public final class BlueGreen implements Closeable {
     private final DockerEngine docker;
     private final Systems systems;
     private final Function<TargetSpec, ReplicaCluster> openCluster;
+    private final Function<ReplicaCluster, ServiceRegistry> registryOn;
     private final Map<TargetSpec, Systems> byTarget = new ConcurrentHashMap<>();
     private final List<ReplicaCluster> opened = new CopyOnWriteArrayList<>();
 
     /** {@code openCluster} opens the cluster of a target that is not local; it is called once per target. */
     BlueGreen(Connections connections, DockerEngine docker, Systems systems, Function<TargetSpec, ReplicaCluster> openCluster) {
+        this(connections, docker, systems, openCluster, cluster -> systems.registry());
+    }
+
+    /** {@code registryOn}: the registry for a cluster, registering each replica where that cluster says it belongs. */
+    private BlueGreen(Connections connections, DockerEngine docker, Systems systems, Function<TargetSpec, ReplicaCluster> openCluster,
+                      Function<ReplicaCluster, ServiceRegistry> registryOn) {
         this.connections = connections;
         this.docker = docker;
         this.systems = systems;
         this.openCluster = openCluster;
+        this.registryOn = registryOn;
     }
 
     public static BlueGreen connect(Connections connections) {
@@ -83,7 +92,8 @@ public final class BlueGreen implements Closeable {
                 Routers::forSpec, Routers::forState, new LocalHookRunner(), new Redactor(connections.secrets()),
                 Clock.systemUTC());
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
-                ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker));
+                ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker),
+                cluster -> new ConsulServiceRegistry(consul, cluster::nodeAgent));
     }
 
     /** A blue-green deploy of {@code spec} on the engines its {@code target:} names. */
@@ -184,7 +194,7 @@ public final class BlueGreen implements Closeable {
     }
 
     private Systems on(ReplicaCluster cluster) {
-        return new Systems(cluster, systems.images(), systems.registry(), systems.store(), systems.lock(),
+        return new Systems(cluster, systems.images(), registryOn.apply(cluster), systems.store(), systems.lock(),
                 systems.routerForSpec(), systems.routerForState(), systems.hooks(), systems.redactor(), systems.clock());
     }
 

@@ -4,7 +4,9 @@ import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaPlan;
 import io.bluegreen.core.engine.port.EventSink;
 import io.bluegreen.core.engine.port.ReplicaCluster;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -49,6 +51,11 @@ final class RecordedTargetCluster implements ReplicaCluster {
     @Override
     public boolean startsPartOfADeploy() {
         return current.get().startsPartOfADeploy();
+    }
+
+    @Override
+    public Optional<URI> nodeAgent(Replica replica) {
+        return current.get().nodeAgent(replica);
     }
 
     @Override

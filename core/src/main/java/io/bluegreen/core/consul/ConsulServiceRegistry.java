@@ -14,7 +14,12 @@ import io.bluegreen.core.engine.port.ServiceRegistry;
 import io.bluegreen.core.engine.Versioned;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;
+import io.bluegreen.core.engine.port.SystemUnreachableException;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +27,34 @@ import java.util.Map;
 /**
  * Replicas as Consul agent services with an HTTP check; health read with blocking queries, so the engine's
  * gate wakes on each change instead of polling.
+ *
+ * <p>Where a registration lives: in Consul a service belongs to the node of the agent that registered it, and goes
+ * when that agent leaves or dies. So each replica is registered with the agent of the node it runs on when the target
+ * names one ({@code nodeAgent}: {@code target.engines[].consul}, a Swarm task's node address on
+ * {@code target.swarm.consulPort}), and with {@code agent} (the deployer's, {@code CONSUL_HTTP_ADDR}) otherwise. Then
+ * the deployer's machine may go away, and a node that dies takes exactly its own replicas with it, which Consul calls
+ * critical through the node's {@code serfHealth}. Health is read through {@code agent}, whose catalog sees every node.
+ * The agent that registered a replica is recorded in its meta ({@code agent}); deregistration goes there, or, when that
+ * agent is gone, to the catalog.
  */
 public final class ConsulServiceRegistry implements ServiceRegistry {
     private static final long MAX_BLOCK_SECONDS = 5;
     private final ConsulAgent agent;
+    private final Function<Replica, Optional<URI>> nodeAgent;
+    private final Map<URI, ConsulAgent> nodeAgents = new ConcurrentHashMap<>();
 
+    /** Every registration with {@code agent}: one machine, or a target that names no node agents. */
     public ConsulServiceRegistry(ConsulAgent agent) {
+        this(agent, r -> Optional.empty());
+    }
+
+    public ConsulServiceRegistry(ConsulAgent agent, Function<Replica, Optional<URI>> nodeAgent) {
         this.agent = agent;
+        this.nodeAgent = nodeAgent;
+    }
+
+    private ConsulAgent agentAt(URI address) {
+        return address.equals(agent.address()) ? agent : nodeAgents.computeIfAbsent(address, agent::node);
     }
 
     @Override
@@ -58,7 +84,9 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         service.put("Tags", tags);
         service.put("Address", replica.endpoint().host());
         service.put("Port", replica.endpoint().port());
+        ConsulAgent owner = nodeAgent.apply(replica).map(this::agentAt).orElse(agent);
         service.put("Meta", Map.of(
+                "agent", owner.address().toString(),
                 "color", replica.color().label(),
                 "version", replica.version(),
                 "deploy_id", replica.deployId(),
@@ -66,20 +94,60 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
                 "image_digest", digest == null ? "" : digest,
                 "container_id", replica.runtimeId()));
         service.put("Check", check);
-        agent.put("/v1/agent/service/register", service);
+        owner.put("/v1/agent/service/register", service);
     }
 
+    /**
+     * At the agent that registered it (its meta says which); when that agent cannot be reached or no longer knows it
+     * (its node died, or came back as a fresh agent), the catalog entry the dead agent left is removed on the servers.
+     * A replica the catalog does not show (yet) is deregistered at the deployer's agent, as it was registered there.
+     */
     @Override
-    public void deregister(String replicaId) {
+    public void deregister(String service, String replicaId) {
+        Optional<HealthService> entry = query(service, -1, 0).getValue().stream()
+                .filter(hs -> replicaId.equals(hs.getService().getId())).findFirst();
+        if (entry.isEmpty()) {
+            deregisterAt(agent, replicaId);
+            return;
+        }
+        Map<String, String> meta = entry.get().getService().getMeta() == null ? Map.of() : entry.get().getService().getMeta();
+        // Only an agent on the registration's own node (or one this registry registered with) is asked: a meta value
+        // never sends a request anywhere else.
+        String nodeAddress = entry.get().getNode().getAddress();
+        ConsulAgent owner = Optional.ofNullable(meta.get("agent")).flatMap(ConsulServiceRegistry::uri)
+                .filter(u -> u.getHost().equals(nodeAddress) || nodeAgents.containsKey(u)).map(this::agentAt).orElse(agent);
+        boolean gone;
         try {
-            agent.client().agentServiceDeregister(replicaId, agent.token());
+            gone = deregisterAt(owner, replicaId);
+        } catch (SystemUnreachableException unreachable) {
+            gone = false;
+        }
+        if (!gone) {
+            agent.put("/v1/catalog/deregister", Map.of("Node", entry.get().getNode().getNode(), "ServiceID", replicaId));
+        }
+    }
+
+    /** Whether {@code at} knew the registration (false: 404); idempotent either way. */
+    private static boolean deregisterAt(ConsulAgent at, String replicaId) {
+        try {
+            at.client().agentServiceDeregister(replicaId, at.token());
+            return true;
         } catch (com.ecwid.consul.v1.OperationException e) {
             if (e.getStatusCode() != 404) {
-                throw agent.failure(e);
+                throw at.failure(e);
             }
-            // already gone: deregistering is idempotent
+            return false;
         } catch (ConsulException e) {
-            throw agent.failure(e);
+            throw at.failure(e);
+        }
+    }
+
+    private static Optional<URI> uri(String text) {
+        try {
+            URI u = URI.create(text);
+            return u.getHost() == null ? Optional.empty() : Optional.of(u);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

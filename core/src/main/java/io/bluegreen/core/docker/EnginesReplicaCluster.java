@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -176,6 +178,12 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         if (!failures.isEmpty()) {
             throw new ClusterException("removing replicas failed on engine " + String.join("; ", failures));
         }
+    }
+
+    /** The engine's {@code consul} agent, when the target names one. */
+    @Override
+    public Optional<URI> nodeAgent(Replica replica) {
+        return Optional.ofNullable(engineOf(replica).spec().consul()).map(URI::create);
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class Registrator implements Closeable {
             String container = r.meta().get("container_id");
             String id = container == null ? "" : container.substring(container.indexOf('/') + 1);
             if (CONTAINER_ID.matcher(id).matches() && inScope(r.name()) && !running.containsKey(id)) {
-                registry.deregister(r.id());
+                registry.deregister(r.name(), r.id());
                 removed.add(r.id());
             }
         }
@@ -141,7 +141,7 @@ public final class Registrator implements Closeable {
         for (AgentServices.Registered r : agent.list()) {
             String container = r.meta().get("container_id");
             if (container != null && inScope(r.name()) && container.endsWith(containerId)) {
-                registry.deregister(r.id());
+                registry.deregister(r.name(), r.id());
                 log.accept("deregistered " + r.id() + " (its container stopped)");
             }
         }

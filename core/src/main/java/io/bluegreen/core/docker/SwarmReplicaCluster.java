@@ -36,6 +36,7 @@ import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.spec.TargetSpec;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -334,6 +336,16 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
     @Override
     public boolean startsPartOfADeploy() {
         return false;
+    }
+
+    /** The agent on the task's node, at the node's address on {@code target.swarm.consulPort}, when that is set. */
+    @Override
+    public Optional<URI> nodeAgent(Replica replica) {
+        Integer port = target.swarm().consulPort();
+        if (port == null || replica.endpoint() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create("http://" + replica.endpoint().host() + ":" + port));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Pure functions from what was observed to the transition that gets there: the same input gives the same plan,
@@ -199,8 +200,12 @@ public final class Planner {
         ColorState colorState;
         OperationKind kind;
         if (o.startsPartOfADeploy()) {
-            // New names go on from the deploy's highest replica number, dead ones included (their containers still exist).
-            int last = o.replicas().stream().filter(r -> cs.deployId().equals(r.deployId())).mapToInt(Replica::index)
+            // New names go on from the deploy's highest replica number, dead ones included (their containers still exist),
+            // and those only Consul still names: an engine that is down (a dead node) hides its containers.
+            String prefix = service + "-" + color.label() + "-" + cs.deployId() + "-";
+            int last = IntStream.concat(o.replicas().stream().filter(r -> cs.deployId().equals(r.deployId())).mapToInt(Replica::index),
+                    o.instances().stream().map(Instance::id).filter(id -> id.startsWith(prefix) && id.substring(prefix.length())
+                            .matches("[0-9]{1,9}")).mapToInt(id -> Integer.parseInt(id.substring(prefix.length()))))
                     .max().orElse(cs.replicas());
             List<Integer> indexes = new ArrayList<>();
             for (int i = 1; i <= stillFailed.size(); i++) {

@@ -51,7 +51,7 @@ final class Restorer {
         try {
             for (Instance i : sys.registry().instances(service)) {
                 if (j.opId().equals(i.opId())) {
-                    sys.registry().deregister(i.id());
+                    sys.registry().deregister(service, i.id());
                 }
             }
         } catch (RuntimeException e) {

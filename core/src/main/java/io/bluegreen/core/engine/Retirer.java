@@ -19,7 +19,7 @@ final class Retirer {
             return;
         }
         for (Replica r : replicas) {
-            sys.registry().deregister(r.id());
+            sys.registry().deregister(service, r.id());
         }
         sys.cluster().remove(replicas);
         events.progress("retired " + replicas.size() + " replica(s): "
@@ -39,7 +39,7 @@ final class Retirer {
         retire(service, stale, events);
         for (Instance i : sys.registry().instances(service)) {
             if (!named.contains(i.id())) {
-                sys.registry().deregister(i.id());
+                sys.registry().deregister(service, i.id());
             }
         }
     }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 final class TargetReader {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern AGENT = Pattern.compile("https?://[A-Za-z0-9]([A-Za-z0-9.-]{0,252}):[0-9]{1,5}");
     private static final Pattern MEMORY = Pattern.compile("([0-9]{1,9})([kmg])", Pattern.CASE_INSENSITIVE);
 
     private TargetReader() {
@@ -46,11 +47,19 @@ final class TargetReader {
             String address = e.matching("address", SpecReader.IPV4, "is not an IPv4 address", "127.0.0.1");
             Map<String, String> labels = e.stringMap("labels", LABEL, "is not a label name");
             String certs = certPath(e, host, base);
+            String consul = !e.has("consul") ? null
+                    : e.matching("consul", AGENT, "is not http(s)://ADDRESS:PORT (the Consul agent of the engine's node)", null);
+            if (consul != null) {
+                int port = Integer.parseInt(consul.substring(consul.lastIndexOf(':') + 1));
+                if (port < 1 || port > 65535) {
+                    e.problem("consul", SpecNode.quote(consul) + " has a port outside 1..65535");
+                }
+            }
             e.rejectUnknown();
             if (name != null && !names.add(name)) {
                 e.problem("name", SpecNode.quote(name) + " names two engines");
             }
-            engines.add(new TargetSpec.Engine(name, host, address, Map.copyOf(labels), certs));
+            engines.add(new TargetSpec.Engine(name, host, address, Map.copyOf(labels), certs, consul));
         }
         TargetSpec.Swarm swarm = t.has("swarm") ? swarm(t.child("swarm"), base) : null;
         if (swarm != null && !type.equals("swarm")) {
@@ -109,8 +118,9 @@ final class TargetReader {
     private static TargetSpec.Swarm swarm(SpecNode s, Path base) {
         String host = host(s);
         String certs = certPath(s, host, base);
+        Integer consulPort = s.has("consulPort") ? s.integer("consulPort", 1, 65535, null) : null;
         s.rejectUnknown();
-        return new TargetSpec.Swarm(host, certs);
+        return new TargetSpec.Swarm(host, certs, consulPort);
     }
 
     private static long memory(SpecNode t, String text) {

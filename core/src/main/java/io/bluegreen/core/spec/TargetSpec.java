@@ -25,15 +25,27 @@ public record TargetSpec(Type type, Strategy strategy, List<String> constraints,
     /**
      * One Docker engine: {@code host} as DOCKER_HOST spells it, {@code address} where the proxy and Consul reach
      * the ports it publishes (and where it publishes them), {@code labels} added to the engine's own labels,
-     * {@code certPath} a folder with Docker's TLS files (ca.pem, cert.pem, key.pem) for tcp:// hosts.
+     * {@code certPath} a folder with Docker's TLS files (ca.pem, cert.pem, key.pem) for tcp:// hosts, {@code consul}
+     * the Consul agent of the engine's node ({@code http(s)://host:port}), where its replicas are registered (without
+     * it: the deployer's agent, CONSUL_HTTP_ADDR).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Engine(String name, String host, String address, Map<String, String> labels, String certPath) {
+    public record Engine(String name, String host, String address, Map<String, String> labels, String certPath, String consul) {
+        public Engine(String name, String host, String address, Map<String, String> labels, String certPath) {
+            this(name, host, address, labels, certPath, null);
+        }
     }
 
-    /** A Swarm manager: {@code host} as DOCKER_HOST spells it, {@code certPath} Docker's TLS files for tcp://. */
+    /**
+     * A Swarm manager: {@code host} as DOCKER_HOST spells it, {@code certPath} Docker's TLS files for tcp://,
+     * {@code consulPort} the HTTP port of the Consul agent on every node: each task is registered with the agent at its
+     * node's address on that port (without it: the deployer's agent, CONSUL_HTTP_ADDR).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Swarm(String host, String certPath) {
+    public record Swarm(String host, String certPath, Integer consulPort) {
+        public Swarm(String host, String certPath) {
+            this(host, certPath, null);
+        }
     }
 
     @JsonIgnore

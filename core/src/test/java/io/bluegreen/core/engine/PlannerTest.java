@@ -240,6 +240,26 @@ public class PlannerTest {
     }
 
     @Test
+    public void aReplacementNumbersAfterReplicasOnlyConsulStillNamesAsOnADeadNode() {
+        // Blue d1 was healed once (d1-1 replaced by d1-4, which went to the node of d1-2). That node died: its engine
+        // answers no more (neither is listed) while Consul still has both (critical through serfHealth). A new d1-4
+        // would collide with the dead one's registration.
+        String b2 = id(BLUE, "d1", 2);
+        String b3 = id(BLUE, "d1", 3);
+        String b4 = id(BLUE, "d1", 4);
+        ColorState healed = color(BLUE, "d1", 3, RECIPE).withReplicas(List.of(b2, b3, b4),
+                List.of(endpoint(BLUE, 2).toString(), endpoint(BLUE, 3).toString(), endpoint(BLUE, 4).toString()));
+        ServiceState before = state(BLUE, healed, color(GREEN, "d2", 2, RECIPE));
+        Observed seen = observed(before, true, Map.of(b2, Health.CRITICAL, b4, Health.CRITICAL), List.of());
+        Observed o = new Observed("vote", seen.versionedState(), seen.replicas().stream()
+                .filter(r -> !r.id().equals(b2) && !r.id().equals(b4)).toList(), seen.instances(), true);
+
+        Transition t = Planner.replace(o, BLUE, List.of(b2, b4), ENV, "op").orElseThrow();
+
+        assertEquals(List.of(5, 6), t.start().orElseThrow().indexes());
+    }
+
+    @Test
     public void aStandbyReplacementIsNotRouted() {
         String failed = id(GREEN, "d2", 1);
         Observed o = observed(blueOverGreen(), true, Map.of(failed, Health.CRITICAL), List.of());

@@ -2,11 +2,8 @@ package io.bluegreen.core.it;
 
 import static org.junit.Assert.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Real extra Docker engines, each in its own network namespace with its own address, started and stopped by
@@ -53,24 +50,6 @@ public final class ExtraEngines {
     }
 
     private static String run(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Stack.ROOT.resolve("scripts/engines.sh").toString()));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            if (!p.waitFor(150, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("scripts/engines.sh " + String.join(" ", args) + " took over 150 s");
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                fail("scripts/engines.sh " + String.join(" ", args) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ProjectScript.run("engines.sh", 150, args);
     }
 }

@@ -90,7 +90,7 @@ public final class Stack {
     public static void cleanUp(Systems sys, String service) {
         try {
             for (Instance i : sys.registry().instances(service)) {
-                sys.registry().deregister(i.id());
+                sys.registry().deregister(service, i.id());
             }
             java.util.List<Replica> mine = sys.cluster().list(service);
             sys.cluster().remove(mine);

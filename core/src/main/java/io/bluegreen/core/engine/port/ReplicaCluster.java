@@ -2,7 +2,9 @@ package io.bluegreen.core.engine.port;
 
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaPlan;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -43,6 +45,14 @@ public interface ReplicaCluster {
      */
     default boolean startsPartOfADeploy() {
         return true;
+    }
+
+    /**
+     * The Consul agent of the node {@code replica} runs on, where its registration belongs, when the target names
+     * node agents; empty: the deployer's agent.
+     */
+    default Optional<URI> nodeAgent(Replica replica) {
+        return Optional.empty();
     }
 
     /** The environment a replica was started with, less what this tool sets itself ({@code BLUEGREEN_*}). */

@@ -18,7 +18,11 @@ public interface ServiceRegistry {
      */
     void register(Replica replica, String digest, HealthSpec health, boolean preview);
 
-    void deregister(String replicaId);
+    /**
+     * Removes the replica's registration from wherever it lives (the agent that registered it, or the catalog when that
+     * agent is gone); nothing when there is none.
+     */
+    void deregister(String service, String replicaId);
 
     List<Instance> instances(String service);
 

@@ -45,7 +45,7 @@ public final class FakeRegistry implements ServiceRegistry {
 
     /** Idempotent, as Consul's deregister of an unknown ID is. */
     @Override
-    public synchronized void deregister(String replicaId) {
+    public synchronized void deregister(String service, String replicaId) {
         if (byId.remove(replicaId) != null) {
             changed();
         }
