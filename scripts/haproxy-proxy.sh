@@ -49,6 +49,8 @@ pid() {
 
 
 conf_port() { sed -n 's/^[[:space:]]*bind[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]\{1,\}\).*/\1/p' "$CONF" 2>/dev/null | head -n1; }
+# the preview route's port in the running config (empty: none)
+conf_preview_port() { sed -n 's/^[[:space:]]*bind[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]\{1,\}\).*/\1/p' "$CONF" 2>/dev/null | sed -n 2p; }
 conf_service() { sed -n 's/^[[:space:]]*default_backend[[:space:]]\{1,\}\([a-z0-9-]\{1,\}\).*/\1/p' "$CONF" 2>/dev/null | head -n1; }
 
 write_conf() {
@@ -123,6 +125,7 @@ do_start() {
   if [ -n "$p" ]; then
     running_port=$(conf_port)
     [ "$running_port" = "$port" ] || die "$name already runs (pid $p) on 127.0.0.1:$running_port, not $port; stop it first"
+    [ "$(conf_preview_port)" = "$preview_port" ] || die "$name already runs (pid $p) with preview port '$(conf_preview_port)', not '$preview_port'; stop it first"
     [ "$(conf_service)" = "$service" ] || die "$name already runs (pid $p) for service $(conf_service), not $service; stop it first"
     warn "$name already running at 127.0.0.1:$port (pid $p)"
     print_keys

@@ -59,6 +59,8 @@ master_pid() {
 
 
 conf_port() { sed -n 's/^[[:space:]]*listen[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]\{1,\}\);.*/\1/p' "$CONF" 2>/dev/null | head -n1; }
+# the preview route's port in the running config (empty: none)
+conf_preview_port() { sed -n 's/^[[:space:]]*listen[[:space:]]\{1,\}127\.0\.0\.1:\([0-9]\{1,\}\);.*/\1/p' "$CONF" 2>/dev/null | sed -n 2p; }
 conf_service() { sed -n 's#^[[:space:]]*proxy_pass[[:space:]]\{1,\}http://\([a-z0-9-]\{1,\}\);.*#\1#p' "$CONF" 2>/dev/null | head -n1; }
 
 write_conf() {
@@ -142,6 +144,7 @@ do_start() {
     running_port=$(conf_port)
     running_service=$(conf_service)
     [ "$running_port" = "$port" ] || die "$name already runs (pid $pid) on 127.0.0.1:$running_port, not $port; stop it first"
+    [ "$(conf_preview_port)" = "$preview_port" ] || die "$name already runs (pid $pid) with preview port '$(conf_preview_port)', not '$preview_port'; stop it first"
     [ "$running_service" = "$service" ] || die "$name already runs (pid $pid) for service $running_service, not $service; stop it first"
     warn "$name already running at 127.0.0.1:$port (pid $pid)"
     print_paths
