@@ -30,6 +30,7 @@ import io.bluegreen.core.heal.HealWorker;
 import io.bluegreen.core.heal.Healer;
 import io.bluegreen.core.heal.WatchIndexes;
 import io.bluegreen.core.heal.WatchReceiver;
+import io.bluegreen.core.prometheus.PrometheusClient;
 import io.bluegreen.core.proxy.Routers;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.TargetSpec;
@@ -77,7 +78,8 @@ public final class BlueGreen implements Closeable {
         ConsulAgent consul = new ConsulAgent(connections);
         Systems systems = new Systems(new DockerReplicaCluster(docker), new DockerImageStore(docker),
                 new ConsulServiceRegistry(consul), new ConsulStateStore(consul), new ConsulServiceLock(consul),
-                Routers::forSpec, Routers::forState, new Redactor(connections.secrets()), Clock.systemUTC());
+                Routers::forSpec, Routers::forState, new Redactor(connections.secrets()), Clock.systemUTC(),
+                PrometheusClient::new);
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
                 ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker));
     }
@@ -159,7 +161,7 @@ public final class BlueGreen implements Closeable {
 
     private Systems on(ReplicaCluster cluster) {
         return new Systems(cluster, systems.images(), systems.registry(), systems.store(), systems.lock(),
-                systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock());
+                systems.routerForSpec(), systems.routerForState(), systems.redactor(), systems.clock(), systems.metrics());
     }
 
     /**

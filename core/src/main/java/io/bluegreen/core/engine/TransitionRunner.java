@@ -196,9 +196,12 @@ public final class TransitionRunner {
             });
         }
 
-        /** VERIFY: the new replicas stay passing, and requests through the proxy succeed, for the window. */
+        /**
+         * VERIFY: the new replicas stay passing, and requests through the proxy succeed, for the window; then the
+         * analysis, if the release has one, judges the new color on its real traffic.
+         */
         private void verify() {
-            if (t.verify().window().isZero()) {
+            if (t.verify().window().isZero() && t.verify().analysis().isEmpty()) {
                 return; // the user asked for no verify window: the gate's verdict stands
             }
             journal(Phase.VERIFY);
@@ -215,7 +218,18 @@ public final class TransitionRunner {
                     throw new PhaseFailure("verify: " + probe.get().failed() + " of " + probe.get().sent() + " requests to "
                             + t.verify().url().get() + " failed (first: " + probe.get().firstError() + ")");
                 }
+                t.verify().analysis().ifPresent(a -> new AnalysisGate(sys).judge(a, AnalysisGate.Moment.VERIFY,
+                        new AnalysisGate.Subject(t.service(), t.color(), t.version(), routed()),
+                        AnalysisGate.Subject.recorded(observed.state(), t.previous()), pc.sink(Phase.VERIFY), cancel));
             });
+        }
+
+        /** What the router sends to now: the kept replicas and the started ones. */
+        private List<String> routed() {
+            List<String> endpoints = new ArrayList<>();
+            t.keptEndpoints().forEach(e -> endpoints.add(e.toString()));
+            started.forEach(r -> endpoints.add(r.endpoint().toString()));
+            return endpoints;
         }
 
         /** After the commit: what the new state no longer names is drained and removed; a failure here only warns. */

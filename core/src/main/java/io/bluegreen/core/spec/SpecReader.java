@@ -125,7 +125,7 @@ public final class SpecReader {
                 root.problem("env", "name '" + k + "' is reserved: the tool sets BLUEGREEN_* variables itself"));
         List<String> networks = readNetworks(root);
         HealthSpec health = readHealth(root.child("health"));
-        VerifySpec verify = readVerify(root.child("verify"));
+        VerifySpec verify = readVerify(root.child("verify")).withAnalysis(AnalysisReader.read(root));
         SpecNode standby = root.child("standby");
         Duration keep = standby.duration("keep", Duration.ZERO, Duration.ofDays(30), Duration.ofMinutes(10));
         standby.rejectUnknown();
