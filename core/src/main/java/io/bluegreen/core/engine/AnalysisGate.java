@@ -73,8 +73,8 @@ public final class AnalysisGate {
             round++;
             for (AnalysisSpec.Metric m : spec.metrics()) {
                 OptionalDouble value = ask(metrics, m, subject, moment);
-                if (value.isEmpty()) {
-                    continue;
+                if (value.isEmpty() || Double.isNaN(value.getAsDouble())) {
+                    continue; // no data, or a ratio over no requests yet (0/0)
                 }
                 seen.add(m.name());
                 double v = value.getAsDouble();
