@@ -25,6 +25,7 @@ import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.StatusReport;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.ReplicaCluster;
+import io.bluegreen.core.heal.Dashboard;
 import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.HealWorker;
 import io.bluegreen.core.heal.Healer;
@@ -130,6 +131,14 @@ public final class BlueGreen implements Closeable {
         settings.forEach((service, s) -> workers.put(service, new HealWorker(service, onRecordedTarget(service),
                 healer(service, s, events), log)));
         return new WatchReceiver(workers, new WatchIndexes(systems.store())::accept, systems.redactor());
+    }
+
+    /**
+     * The heal server's read-only side for {@code services}: /metrics and the dashboard, its plots from {@code prometheus}
+     * when given. Everything it shows is in Consul, whatever the services' targets.
+     */
+    public Dashboard dashboard(List<String> services, Optional<java.net.URI> prometheus) {
+        return new Dashboard(services, systems, prometheus.map(systems.metrics()));
     }
 
     /** The local engine's systems: what does not depend on a service's target (Consul's store, pings, the redactor). */

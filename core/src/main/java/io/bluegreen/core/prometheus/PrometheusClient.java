@@ -12,6 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalDouble;
 
 /** Prometheus' HTTP API: {@code /-/ready} and instant queries on {@code /api/v1/query}, each bounded to 5 s. */
@@ -36,18 +39,7 @@ public final class PrometheusClient implements MetricsSource {
 
     @Override
     public OptionalDouble query(String query) {
-        HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
-        JsonNode body;
-        try {
-            body = JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new PrometheusException("Prometheus answered HTTP " + r.statusCode() + " with no JSON for " + query);
-        }
-        if (!"success".equals(body.path("status").asText())) {
-            throw new PrometheusException("Prometheus refused " + query + ": " + body.path("errorType").asText("?") + ": "
-                    + body.path("error").asText("HTTP " + r.statusCode()));
-        }
-        JsonNode data = body.path("data");
+        JsonNode data = data(get("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)), query);
         JsonNode result = data.path("result");
         return switch (data.path("resultType").asText()) {
             case "scalar" -> OptionalDouble.of(number(result, query));
@@ -63,6 +55,23 @@ public final class PrometheusClient implements MetricsSource {
         };
     }
 
+    @Override
+    public List<double[]> range(String query, Instant from, Instant to, Duration step) {
+        JsonNode data = data(get("/api/v1/query_range?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start="
+                + from.getEpochSecond() + "&end=" + to.getEpochSecond() + "&step=" + Math.max(1, step.toSeconds())), query);
+        JsonNode result = data.path("result");
+        if (result.size() > 1) {
+            throw new PrometheusException(query + " gave " + result.size() + " series, not one: aggregate it (sum, max, avg ...)");
+        }
+        List<double[]> points = new ArrayList<>();
+        if (!result.isEmpty()) {
+            for (JsonNode p : result.get(0).path("values")) {
+                points.add(new double[] {p.path(0).asDouble(), number(p, query)});
+            }
+        }
+        return points;
+    }
+
     /** A sample is {@code [time, "value"]}; Prometheus writes NaN and ±Inf as text too. */
     private static double number(JsonNode sample, String query) {
         try {
@@ -70,6 +79,21 @@ public final class PrometheusClient implements MetricsSource {
         } catch (NumberFormatException e) {
             throw new PrometheusException(query + " gave a sample that is not a number: " + sample);
         }
+    }
+
+    /** The {@code data} of a successful answer; a refusal or an answer that is not JSON throws. */
+    private static JsonNode data(HttpResponse<String> r, String query) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new PrometheusException("Prometheus answered HTTP " + r.statusCode() + " with no JSON for " + query);
+        }
+        if (!"success".equals(body.path("status").asText())) {
+            throw new PrometheusException("Prometheus refused " + query + ": " + body.path("errorType").asText("?") + ": "
+                    + body.path("error").asText("HTTP " + r.statusCode()));
+        }
+        return body.path("data");
     }
 
     private HttpResponse<String> get(String pathAndQuery) {

@@ -90,6 +90,12 @@ public final class Stack {
         }
     }
 
+    /** The folder the stack's Prometheus discovers targets in (file_sd), as scripts/stack.sh makes it. */
+    public static Path prometheusTargets() {
+        String dir = System.getenv("BLUEGREEN_STACK_DIR");
+        return (dir == null || dir.isBlank() ? ROOT.resolve(".stack") : Path.of(dir)).resolve("prometheus/targets");
+    }
+
     /** A service name no other test uses. */
     public static String uniqueService(String prefix) {
         return prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));

@@ -1,5 +1,8 @@
 package io.bluegreen.core.engine.port;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.OptionalDouble;
 
 /** A time-series store the engine asks for one number at a time (Prometheus, through PromQL). */
@@ -13,4 +16,7 @@ public interface MetricsSource {
      * number (several series), and {@link SystemUnreachableException} when the store does not answer.
      */
     OptionalDouble query(String query);
+
+    /** One series of {@code query} from {@code from} to {@code to} every {@code step}: points {@code [epoch seconds, value]}. */
+    List<double[]> range(String query, Instant from, Instant to, Duration step);
 }

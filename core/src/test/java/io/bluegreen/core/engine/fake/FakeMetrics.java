@@ -2,6 +2,8 @@ package io.bluegreen.core.engine.fake;
 
 import io.bluegreen.core.engine.port.MetricsSource;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -32,5 +34,16 @@ public final class FakeMetrics implements MetricsSource {
         ping();
         asked.add(query);
         return values.entrySet().stream().filter(e -> query.contains(e.getKey())).mapToDouble(Map.Entry::getValue).findFirst();
+    }
+
+    /** The same value at every step. */
+    @Override
+    public List<double[]> range(String query, Instant from, Instant to, Duration step) {
+        OptionalDouble v = query(query);
+        List<double[]> points = new java.util.ArrayList<>();
+        for (Instant t = from; v.isPresent() && !t.isAfter(to); t = t.plus(step)) {
+            points.add(new double[] {t.getEpochSecond(), v.getAsDouble()});
+        }
+        return points;
     }
 }
