@@ -4,6 +4,7 @@ import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Secret;
 import io.bluegreen.core.heal.HealServer;
 import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.TrendSettings;
 import io.bluegreen.core.spec.HttpUrls;
 import io.bluegreen.core.spec.InvalidSpecException;
 import java.net.URI;
@@ -41,6 +42,9 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
     String prometheus;
 
     @Mixin
+    TrendOptions trendOptions;
+
+    @Mixin
     HealSecretOption secret;
 
     @Mixin
@@ -57,12 +61,13 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
         Secret token = secret.resolve(cli);
         HealSettings settings = heal.settings(cli);
         Optional<URI> plots = Optional.ofNullable(prometheus).map(p -> HttpUrls.validated("--prometheus", p));
+        Optional<TrendSettings> trendSettings = trendOptions.settings(plots);
         try (BlueGreen bg = cli.connect()) {
             bg.systems().store().ping();
             EventPrinter events = new EventPrinter(cli.out(), json);
             Map<String, HealSettings> healed = new LinkedHashMap<>();
             names.forEach(s -> healed.put(s, settings));
-            HealServer server = HealServer.start(address, token, bg.watchReceiver(healed, events, this::log), this::log,
+            HealServer server = HealServer.start(address, token, bg.watchReceiver(healed, trendSettings, events, this::log), this::log,
                     Optional.of(bg.dashboard(List.copyOf(names), plots)));
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

@@ -28,6 +28,7 @@ import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.heal.Dashboard;
 import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.HealWorker;
+import io.bluegreen.core.heal.TrendSettings;
 import io.bluegreen.core.heal.Healer;
 import io.bluegreen.core.heal.WatchIndexes;
 import io.bluegreen.core.heal.WatchReceiver;
@@ -127,9 +128,15 @@ public final class BlueGreen implements Closeable {
      * gets the heals' engine events, {@code log} one line per heal and reconcile.
      */
     public WatchReceiver watchReceiver(Map<String, HealSettings> settings, DeployListener events, Consumer<String> log) {
+        return watchReceiver(settings, Optional.empty(), events, log);
+    }
+
+    /** The same; with {@code trends}, each worker also replaces the active replicas its trend rule sees degrade. */
+    public WatchReceiver watchReceiver(Map<String, HealSettings> settings, Optional<TrendSettings> trends, DeployListener events,
+                                       Consumer<String> log) {
         Map<String, HealWorker> workers = new LinkedHashMap<>();
         settings.forEach((service, s) -> workers.put(service, new HealWorker(service, onRecordedTarget(service),
-                healer(service, s, events), log)));
+                healer(service, s, events), log, trends)));
         return new WatchReceiver(workers, new WatchIndexes(systems.store())::accept, systems.redactor());
     }
 

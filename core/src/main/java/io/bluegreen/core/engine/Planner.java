@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Pure functions from what was observed to the transition that gets there: the same input gives the same plan,
@@ -85,8 +86,13 @@ public final class Planner {
 
     /** Those of {@code failedIds} that the state still names in {@code color} and that still failed when observed. */
     public static List<String> stillFailed(Observed o, Color color, List<String> failedIds) {
+        return stillDue(o, color, failedIds, o::failed);
+    }
+
+    /** Those of {@code ids} that the state still names in {@code color} and that {@code due} still holds for. */
+    public static List<String> stillDue(Observed o, Color color, List<String> ids, Predicate<String> due) {
         List<String> named = o.state().color(color).map(ColorState::replicaIds).orElse(List.of());
-        return failedIds.stream().filter(named::contains).filter(o::failed).sorted().toList();
+        return ids.stream().filter(named::contains).filter(due).sorted().toList();
     }
 
     /**
@@ -97,11 +103,20 @@ public final class Planner {
      */
     public static Optional<Transition> replace(Observed o, Color color, List<String> failedIds, Map<String, String> env,
                                                String opId) {
+        return replace(o, color, failedIds, env, opId, o::failed);
+    }
+
+    /**
+     * The same for replicas that {@code due} says still need replacing, failed or not: a heal's trend rule replaces a
+     * replica that still passes its check but degrades against its siblings ({@code due}: still registered).
+     */
+    public static Optional<Transition> replace(Observed o, Color color, List<String> failedIds, Map<String, String> env,
+                                               String opId, Predicate<String> due) {
         ServiceState state = o.state();
         String service = o.service();
         ColorState cs = state.color(color).orElseThrow(() ->
                 new PhaseFailure(service + " has no " + color.label() + " color any more"));
-        List<String> stillFailed = stillFailed(o, color, failedIds);
+        List<String> stillFailed = stillDue(o, color, failedIds, due);
         if (stillFailed.isEmpty()) {
             return Optional.empty();
         }

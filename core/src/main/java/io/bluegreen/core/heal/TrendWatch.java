@@ -1,0 +1,130 @@
+package io.bluegreen.core.heal;
+
+import io.bluegreen.core.engine.Color;
+import io.bluegreen.core.engine.ColorState;
+import io.bluegreen.core.engine.ServiceState;
+import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.engine.port.MetricsSource;
+import io.bluegreen.core.spec.Durations;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+
+/**
+ * The heal server's trend rule for one service: observes the active color's replicas in Prometheus (HAProxy's exporter
+ * names each server by its endpoint) and, when one stands out from its siblings ({@link Trends}) for
+ * {@code rounds} rounds in a row, hands a {@code replace-degraded} decision to the service's heal worker, which runs it
+ * through the transition runner like any heal (one at a time, rate-limited). Services not behind HAProxy are skipped
+ * (nginx exports no per-server figures). Bounded: one round per interval, each query bounded by the client.
+ */
+final class TrendWatch implements AutoCloseable {
+    static final String LATENCY = "max(haproxy_server_response_time_average_seconds{proxy=\"%s\",server=\"%s\"})";
+    static final String ERRORS = "sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\",code=\"5xx\"}[%3$s]))"
+            + " / sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\"}[%3$s]))";
+    private final String service;
+    private final Systems sys;
+    private final MetricsSource metrics;
+    private final TrendSettings settings;
+    private final Consumer<HealDecision> act;
+    private final Consumer<String> log;
+    private final Thread thread;
+    private volatile boolean stopped;
+    private String suspect;
+    private int streak;
+    private String lastProblem;
+    /** The replica last handed to the worker, left alone until the state no longer names it (at most a minute). */
+    private String handedOver;
+    private long handedOverUntil;
+
+    TrendWatch(String service, Systems sys, TrendSettings settings, Consumer<HealDecision> act, Consumer<String> log) {
+        this.service = service;
+        this.sys = sys;
+        this.metrics = sys.metrics().apply(settings.prometheus());
+        this.settings = settings;
+        this.act = act;
+        this.log = log;
+        this.thread = new Thread(this::loop, "trends-" + service);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                Thread.sleep(settings.interval().toMillis());
+                round();
+                lastProblem = null;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                String problem = String.valueOf(e.getMessage());
+                if (!problem.equals(lastProblem)) {
+                    log.accept("trends " + service + ": " + problem + "; trying again every " + Durations.format(settings.interval()));
+                }
+                lastProblem = problem;
+            }
+        }
+    }
+
+    /** One look: the outlier, if any, must be the same replica {@code rounds} times in a row before anything acts. */
+    void round() {
+        ServiceState state = sys.store().readState(service).value();
+        Optional<Color> active = state.activeColor();
+        if (active.isEmpty() || state.router() == null || !"haproxy".equals(state.router().type())) {
+            streak = 0;
+            return;
+        }
+        ColorState cs = state.color(active.get()).orElseThrow();
+        if (handedOver != null && cs.replicaIds().contains(handedOver) && System.nanoTime() < handedOverUntil) {
+            return; // its replacement is under way
+        }
+        handedOver = null;
+        String proxy = state.router().backend();
+        Optional<Trends.Outlier> o = Trends.outlier("average response time (s)",
+                        values(cs, endpoint -> LATENCY.formatted(proxy, endpoint)), settings.ratio(),
+                        settings.latencyFloor().toMillis() / 1000.0)
+                .or(() -> Trends.outlier("5xx share over " + Durations.format(settings.window()),
+                        values(cs, endpoint -> ERRORS.formatted(proxy, endpoint, Durations.format(settings.window()))),
+                        settings.ratio(), settings.errorFloor()));
+        if (o.isEmpty()) {
+            suspect = null;
+            streak = 0;
+            return;
+        }
+        streak = o.get().replica().equals(suspect) ? streak + 1 : 1;
+        suspect = o.get().replica();
+        String why = o.get().describe(", " + streak + " of " + settings.rounds() + " rounds " + Durations.format(settings.interval())
+                + " apart, while its check still passes");
+        if (streak < settings.rounds()) {
+            log.accept("trends " + service + ": watching " + why);
+            return;
+        }
+        streak = 0;
+        suspect = null;
+        handedOver = o.get().replica();
+        handedOverUntil = System.nanoTime() + 60_000_000_000L;
+        act.accept(new HealDecision(HealDecision.Action.REPLACE_DEGRADED, active.get(), List.of(o.get().replica()),
+                "trend: " + why));
+    }
+
+    /** Replica id → value, for the replicas whose query has data. */
+    private Map<String, Double> values(ColorState cs, java.util.function.Function<String, String> query) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < cs.replicaIds().size() && i < cs.endpoints().size(); i++) {
+            OptionalDouble v = metrics.query(query.apply(cs.endpoints().get(i)));
+            if (v.isPresent() && !Double.isNaN(v.getAsDouble())) {
+                out.put(cs.replicaIds().get(i), v.getAsDouble());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        thread.interrupt();
+    }
+}
