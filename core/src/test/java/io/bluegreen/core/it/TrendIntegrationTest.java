@@ -1,0 +1,92 @@
+package io.bluegreen.core.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.Color;
+import io.bluegreen.core.engine.ColorState;
+import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.engine.HistoryRecord;
+import io.bluegreen.core.engine.Instance;
+import io.bluegreen.core.engine.Systems;
+import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.TrendSettings;
+import io.bluegreen.core.heal.WatchReceiver;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The heal server's trend rule against the real stack: one replica of the example app told to answer its page slowly
+ * (POST /cgi-bin/slowdown; its /health stays fast and passing) under load through a real HAProxy, whose exporter the
+ * stack's Prometheus scrapes, is replaced while its check still passes, without a failed request.
+ */
+public class TrendIntegrationTest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+    @Rule
+    public ServiceUnderTest svc = new ServiceUnderTest("trend");
+    private final Systems sys = Stack.shared().systems();
+
+    private ColorState blue() {
+        return sys.store().readState(svc.name()).value().color(Color.BLUE).orElseThrow();
+    }
+
+    @Test
+    public void aReplicaThatSlowsDownIsReplacedBeforeItsCheckFails() throws Exception {
+        Stack.requirePrometheus();
+        String service = svc.name();
+        HaproxyProxy haproxy = svc.haproxy();
+        new Deployer(sys, e -> { }).deploy(Specs.spec(tmp.getRoot().toPath(), service, "v1", haproxy, "10m", null));
+        List<String> log = new CopyOnWriteArrayList<>();
+        BlueGreen bg = Stack.shared();
+        TrendSettings trends = new TrendSettings(URI.create(Stack.PROMETHEUS), Duration.ofSeconds(1), Duration.ofSeconds(30), 3.0,
+                Duration.ofMillis(20), 0.05, 2);
+        HealSettings heal = new HealSettings(Duration.ofSeconds(1), 3, Duration.ofMinutes(10), Duration.ofSeconds(30), Optional.empty());
+        // A 20 ms floor: HAProxy's average is over a server's last 1024 requests, and this test's one client sends few.
+        WatchReceiver receiver = bg.watchReceiver(Map.of(service, heal), Optional.of(trends), e -> { }, log::add);
+        try (LoadProbe load = LoadProbe.start(haproxy.url())) {
+            Thread.sleep(3000); // the exporter's first figures of both replicas
+            String slow = blue().replicaIds().get(0);
+            String endpoint = blue().endpoints().get(0);
+            assertEquals(200, Stack.post("http://" + endpoint + "/cgi-bin/slowdown?0.5", "").status());
+            long t0 = System.nanoTime();
+            long end = t0 + Duration.ofSeconds(90).toNanos();
+            boolean failedCheck = false;
+            while (blue().replicaIds().contains(slow) && System.nanoTime() < end) {
+                failedCheck |= sys.registry().instances(service).stream()
+                        .anyMatch(i -> i.id().equals(slow) && i.health() == Instance.Health.CRITICAL);
+                Thread.sleep(200);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertFalse("the slow replica is still named after 90 s; the heal server said: " + log, blue().replicaIds().contains(slow));
+            assertFalse("its check never failed: the trend acted first", failedCheck);
+            assertEquals(2, blue().replicaIds().size());
+            assertTrue("every replica of blue passes again", sys.registry().instances(service).stream()
+                    .filter(i -> blue().replicaIds().contains(i.id())).allMatch(Instance::passing));
+            // The state names the replacement once it passed and took traffic; the heal's record follows the retire (drain).
+            long recorded = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (sys.store().history(service, 10).stream().noneMatch(r -> r.kind().equals("heal")) && System.nanoTime() < recorded) {
+                Thread.sleep(250);
+            }
+            List<HistoryRecord> records = sys.store().history(service, 10);
+            HistoryRecord h = records.stream().filter(r -> r.kind().equals("heal")).findFirst().orElseThrow(() -> new AssertionError(
+                    "no heal record: " + records.stream().map(r -> r.kind() + " " + r.outcome() + " " + r.reason()).toList() + "; log " + log));
+            assertEquals("healed", h.outcome());
+            assertTrue(h.reason(), h.reason().startsWith("replace-degraded: trend: average response time (s) of " + slow + " = 0."));
+            System.err.println("trend: slowdown to replacement passing and routed " + slow + " in " + String.format("%.1f", seconds) + " s: " + h.reason()
+                    + "; load " + load.summary());
+            assertEquals("no request failed: " + load.summary(), 0, load.serverErrors() + load.connectionErrors());
+        } finally {
+            receiver.close(Duration.ofSeconds(10));
+        }
+    }
+}
