@@ -4,6 +4,7 @@ import io.bluegreen.core.engine.port.ServiceLock;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.proxy.UrlProbe;
+import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.Durations;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -123,6 +124,7 @@ public final class TransitionRunner {
                 startAndGate();
                 routeAndCommit();
                 verify();
+                analyse();
             } catch (RuntimeException e) {
                 throw undo(e);
             }
@@ -176,8 +178,7 @@ public final class TransitionRunner {
             pc.run(Phase.FLIP, t.route() ? "switching " + router.describe() + " to " + t.color().label()
                     : "recording the new replicas of " + t.color().label(), () -> {
                 if (t.route()) {
-                    List<Endpoint> endpoints = new ArrayList<>(t.keptEndpoints());
-                    started.forEach(r -> endpoints.add(r.endpoint()));
+                    List<Endpoint> endpoints = routed();
                     flip = FlipMeter.measure(t.verify().url(), () -> router.route(t.service(), endpoints,
                             t.service() + " " + t.color().label() + " " + t.version() + " " + t.kind().label() + " " + t.opId()));
                     pc.sink(Phase.FLIP).progress("traffic now on " + t.color().label() + " (" + flip.summary()
@@ -196,12 +197,9 @@ public final class TransitionRunner {
             });
         }
 
-        /**
-         * VERIFY: the new replicas stay passing, and requests through the proxy succeed, for the window; then the
-         * analysis, if the release has one, judges the new color on its real traffic.
-         */
+        /** VERIFY: the new replicas stay passing, and requests through the proxy succeed, for the window. */
         private void verify() {
-            if (t.verify().window().isZero() && t.verify().analysis().isEmpty()) {
+            if (t.verify().window().isZero()) {
                 return; // the user asked for no verify window: the gate's verdict stands
             }
             journal(Phase.VERIFY);
@@ -218,17 +216,26 @@ public final class TransitionRunner {
                     throw new PhaseFailure("verify: " + probe.get().failed() + " of " + probe.get().sent() + " requests to "
                             + t.verify().url().get() + " failed (first: " + probe.get().firstError() + ")");
                 }
-                t.verify().analysis().ifPresent(a -> new AnalysisGate(sys).judge(a, AnalysisGate.Moment.VERIFY,
-                        new AnalysisGate.Subject(t.service(), t.color(), t.version(), routed()),
-                        AnalysisGate.Subject.recorded(observed.state(), t.previous()), pc.sink(Phase.VERIFY), cancel));
             });
         }
 
-        /** What the router sends to now: the kept replicas and the started ones. */
-        private List<String> routed() {
-            List<String> endpoints = new ArrayList<>();
-            t.keptEndpoints().forEach(e -> endpoints.add(e.toString()));
-            started.forEach(r -> endpoints.add(r.endpoint().toString()));
+        /** VERIFY, continued: the release's analysis, if it has one, judges the new color on its real traffic. */
+        private void analyse() {
+            if (t.verify().analysis().isEmpty()) {
+                return;
+            }
+            AnalysisSpec a = t.verify().analysis().get();
+            journal(Phase.VERIFY);
+            pc.run(Phase.VERIFY, "analysing " + t.color().label() + "'s traffic in " + a.prometheus() + " for "
+                    + Durations.format(a.window()), () -> new AnalysisGate(sys).judge(a, AnalysisGate.Moment.VERIFY,
+                    new AnalysisGate.Subject(t.service(), t.color(), t.version(), routed().stream().map(Endpoint::toString).toList()),
+                    AnalysisGate.Subject.recorded(observed.state(), t.previous()), pc.sink(Phase.VERIFY), cancel));
+        }
+
+        /** What the router sends to once the transition routed: the kept replicas and the started ones. */
+        private List<Endpoint> routed() {
+            List<Endpoint> endpoints = new ArrayList<>(t.keptEndpoints());
+            started.forEach(r -> endpoints.add(r.endpoint()));
             return endpoints;
         }
 
