@@ -12,6 +12,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=lib/service.sh
+. bench/lib/service.sh
 N=${1:-10}
 [[ $N =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] && [ "$N" -le 100 ] || { echo "usage: bench/tendency.sh [INCIDENTS 1..100]" >&2; exit 2; }
 scripts/stack.sh up >&2
@@ -30,12 +32,7 @@ cleanup() {
     kill -TERM "$HEAL_PID" 2>/dev/null || true
     wait "$HEAL_PID" 2>/dev/null || true
   fi
-  curl -s -X DELETE "$CONSUL/v1/kv/bluegreen/$SERVICE?recurse=true" >/dev/null || true
-  for id in $(curl -s "$CONSUL/v1/agent/services" | python3 -c "import json,sys; [print(k) for k,v in json.load(sys.stdin).items() if v['Service']=='$SERVICE']" 2>/dev/null); do
-    curl -s -X PUT "$CONSUL/v1/agent/service/deregister/$id" >/dev/null
-  done
-  ids=$(docker ps -aq --filter "label=bluegreen.service=$SERVICE")
-  [ -z "$ids" ] || docker rm -f $ids >/dev/null
+  remove_service "$SERVICE"
   scripts/haproxy-proxy.sh stop "$SERVICE" >/dev/null 2>&1 || true
   rm -f "${BLUEGREEN_STACK_DIR:-$ROOT/.stack}/haproxy/$SERVICE/backend.cfg"
   rm -rf "$WORK"
