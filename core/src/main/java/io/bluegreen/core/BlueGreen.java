@@ -145,7 +145,7 @@ public final class BlueGreen implements Closeable {
      * when given. Everything it shows is in Consul, whatever the services' targets.
      */
     public Dashboard dashboard(List<String> services, Optional<java.net.URI> prometheus) {
-        return new Dashboard(services, systems, prometheus.map(systems.metrics()));
+        return new Dashboard(services, systems, s -> systemsForService(s).cluster(), prometheus.map(systems.metrics()));
     }
 
     /** The local engine's systems: what does not depend on a service's target (Consul's store, pings, the redactor). */

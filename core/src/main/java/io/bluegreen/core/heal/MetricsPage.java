@@ -1,5 +1,6 @@
 package io.bluegreen.core.heal;
 
+import io.bluegreen.core.engine.ReplicaUsage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,14 @@ final class MetricsPage {
         help.put("bluegreen_last_flip_seconds", "time the newest recorded flip took until the proxy confirmed it");
         help.put("bluegreen_last_flip_failed_requests", "probe requests the newest measured flip failed (deploys with verify.url)");
         help.put("bluegreen_last_gate_seconds", "time the newest recorded health gate took");
+        help.put("bluegreen_replica_memory_bytes", "memory a running replica uses (Docker's stats API, sampled at most 5 s before)");
+        help.put("bluegreen_replica_memory_limit_bytes", "the memory limit it runs under");
+        help.put("bluegreen_replica_cpu_cores", "CPU it used over the engine's last second, in cores");
         help.put("bluegreen_up", "1 when the heal server could read the service from Consul");
     }
 
-    static String render(List<String> services, java.util.function.Function<String, ServiceView> read) {
+    static String render(List<String> services, java.util.function.Function<String, ServiceView> read,
+                         java.util.function.Function<ServiceView, Map<String, ReplicaUsage>> usage) {
         MetricsPage p = new MetricsPage();
         Map<String, List<String>> lines = new TreeMap<>();
         for (String service : services) {
@@ -48,6 +53,28 @@ final class MetricsPage {
                 for (ServiceView.ReplicaView r : c.replicas()) {
                     p.add(lines, "bluegreen_replica_check", 1, "service", service, "color", c.color(), "replica", r.id(),
                             "state", r.check());
+                }
+            }
+            Map<String, ReplicaUsage> used;
+            try {
+                used = usage.apply(v);
+            } catch (RuntimeException e) {
+                used = Map.of(); // the engine does not answer: the rest of the page still holds
+            }
+            for (ServiceView.ColorView c : v.colors()) {
+                for (ServiceView.ReplicaView r : c.replicas()) {
+                    ReplicaUsage u = used.get(r.id());
+                    if (u == null) {
+                        continue;
+                    }
+                    p.add(lines, "bluegreen_replica_memory_bytes", u.memoryBytes(), "service", service, "color", c.color(),
+                            "replica", r.id());
+                    if (u.memoryLimitBytes() != null) {
+                        p.add(lines, "bluegreen_replica_memory_limit_bytes", u.memoryLimitBytes(), "service", service,
+                                "color", c.color(), "replica", r.id());
+                    }
+                    p.add(lines, "bluegreen_replica_cpu_cores", u.cpuCores(), "service", service, "color", c.color(),
+                            "replica", r.id());
                 }
             }
             Map<String, Integer> ops = new TreeMap<>();

@@ -75,6 +75,17 @@ public class DashboardBrowserTest {
             assertTrue(metrics, metrics.contains("bluegreen_active{service=\"" + service + "\",color=\"green\"} 1"));
             assertTrue(metrics, metrics.contains("bluegreen_replicas_passing{service=\"" + service + "\",color=\"green\"} 2"));
             assertTrue(metrics, metrics.contains("bluegreen_operations{service=\"" + service + "\",kind=\"deploy\",outcome=\"succeeded\"} 2"));
+            // Memory and CPU come from a background sample (Docker's stats take a second each): asked again until they show.
+            long sampled = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (metrics.lines().filter(l -> l.startsWith("bluegreen_replica_cpu_cores{service=\"" + service + "\"")).count() < 4
+                    && System.nanoTime() < sampled) {
+                Thread.sleep(500);
+                metrics = Stack.get(base + "/metrics").body();
+            }
+            String usage = metrics;
+            assertTrue("memory and CPU of each of the 4 replicas, from Docker's stats API: " + metrics,
+                    usage.lines().filter(l -> l.startsWith("bluegreen_replica_memory_bytes{service=\"" + service + "\"")).count() == 4
+                    && usage.lines().filter(l -> l.startsWith("bluegreen_replica_cpu_cores{service=\"" + service + "\"")).count() == 4);
             String scraped = "bluegreen_active{service=\"" + service + "\",color=\"green\"}";
             Stack.Response r = Stack.get(Stack.PROMETHEUS + "/api/v1/query?query=" + java.net.URLEncoder.encode(scraped, "UTF-8"));
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -2,8 +2,10 @@ package io.bluegreen.core.engine.port;
 
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.engine.ReplicaUsage;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +45,11 @@ public interface ReplicaCluster {
      */
     default boolean startsPartOfADeploy() {
         return true;
+    }
+
+    /** Memory and CPU of a running replica, for /metrics; empty where this cluster cannot say (the default). */
+    default Optional<ReplicaUsage> usage(Replica replica) {
+        return Optional.empty();
     }
 
     /** The environment a replica was started with, less what this tool sets itself ({@code BLUEGREEN_*}). */
