@@ -76,7 +76,7 @@ public final class HealPolicy {
         return switch (d.action()) {
             case NONE -> 0;
             case REPLACE, REPLACE_DEGRADED -> state.activeColor().map(a -> a == d.color()).orElse(false) ? 2 : 1;
-            case REDEPLOY -> 3;
+            case REDEPLOY, ROLLBACK_DEGRADED -> 3;
             case FAIL_BACK -> 4;
         };
     }

@@ -164,6 +164,9 @@ public final class Healer {
                 case REDEPLOY -> new Redeployment(sys, listener).redeploy(service, settings.lockWait(), run.cancel);
                 case REPLACE_DEGRADED -> new ReplicaReplacement(sys, listener)
                         .replace(service, decision.color(), decision.failed(), settings.lockWait(), run.cancel, true);
+                // The degraded color stays as it is, now the standby: its version is what is wrong, a repair cannot help.
+                case ROLLBACK_DEGRADED -> new StandbyRollback(sys, listener)
+                        .rollback(service, OperationKind.FAIL_BACK, settings.lockWait(), run.cancel);
                 default -> throw new IllegalStateException("no action for " + decision.action());
             }
             return outcome(decision, HealOutcome.Result.HEALED, decision.reason(), t0);

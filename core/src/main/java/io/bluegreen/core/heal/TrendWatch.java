@@ -6,6 +6,9 @@ import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.MetricsSource;
 import io.bluegreen.core.spec.Durations;
+import io.bluegreen.core.spec.AnalysisSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,11 @@ import java.util.function.Consumer;
  */
 final class TrendWatch implements AutoCloseable {
     static final String LATENCY = "max(haproxy_server_response_time_average_seconds{proxy=\"%s\",server=\"%s\"})";
+    /** A whole color's 5xx share over a window, ending {@code offset} ago (empty: now). */
+    static final String COLOR_ERRORS = "sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=~\"%2$s\",code=\"5xx\"}[%3$s]%4$s))"
+            + " / sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=~\"%2$s\"}[%3$s]%4$s))";
+    /** How long after a release a whole color degrading is rolled back to the standby (later it is a heal's business). */
+    static final Duration RELEASE_WINDOW = Duration.ofMinutes(10);
     static final String ERRORS = "sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\",code=\"5xx\"}[%3$s]))"
             + " / sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\"}[%3$s]))";
     private final String service;
@@ -83,6 +91,12 @@ final class TrendWatch implements AutoCloseable {
         }
         handedOver = null;
         String proxy = state.router().backend();
+        Optional<String> release = degradedRelease(state, active.get(), cs, proxy);
+        if (release.isPresent()) {
+            held("color:" + active.get().label(), release.get(), cs, new HealDecision(HealDecision.Action.ROLLBACK_DEGRADED,
+                    active.get(), cs.replicaIds(), "trend: " + release.get()));
+            return;
+        }
         Optional<Trends.Outlier> o = Trends.outlier("average response time (s)",
                         values(cs, endpoint -> LATENCY.formatted(proxy, endpoint)), settings.ratio(),
                         settings.latencyFloor().toMillis() / 1000.0)
@@ -94,20 +108,59 @@ final class TrendWatch implements AutoCloseable {
             streak = 0;
             return;
         }
-        streak = o.get().replica().equals(suspect) ? streak + 1 : 1;
-        suspect = o.get().replica();
-        String why = o.get().describe(", " + streak + " of " + settings.rounds() + " rounds " + Durations.format(settings.interval())
-                + " apart, while its check still passes");
+        held(o.get().replica(), o.get().describe(""), cs, new HealDecision(HealDecision.Action.REPLACE_DEGRADED, active.get(),
+                List.of(o.get().replica()), "trend: " + o.get().describe("")));
+    }
+
+    /**
+     * The same finding {@code rounds} rounds in a row acts: {@code decision}, its reason completed with the rounds, goes
+     * to the worker, and the color's replicas are left alone while it runs.
+     */
+    private void held(String key, String finding, ColorState cs, HealDecision decision) {
+        streak = key.equals(suspect) ? streak + 1 : 1;
+        suspect = key;
+        String rounds = ", " + streak + " of " + settings.rounds() + " rounds " + Durations.format(settings.interval())
+                + " apart, while the checks still pass";
         if (streak < settings.rounds()) {
-            log.accept("trends " + service + ": watching " + why);
+            log.accept("trends " + service + ": watching " + finding + rounds);
             return;
         }
         streak = 0;
         suspect = null;
-        handedOver = o.get().replica();
+        handedOver = decision.failed().get(0);
         handedOverUntil = System.nanoTime() + 60_000_000_000L;
-        act.accept(new HealDecision(HealDecision.Action.REPLACE_DEGRADED, active.get(), List.of(o.get().replica()),
-                "trend: " + why));
+        act.accept(new HealDecision(decision.action(), decision.color(), decision.failed(), decision.reason() + rounds));
+    }
+
+    /**
+     * A release of the last {@link #RELEASE_WINDOW} whose whole active color answers 5xx more often than the warm
+     * standby did before it (over the same window, ending when the release started), above the floor and by more than
+     * the ratio: what to say, or empty.
+     */
+    private Optional<String> degradedRelease(ServiceState state, Color active, ColorState cs, String proxy) {
+        Optional<ColorState> standby = state.color(active.other());
+        if (standby.isEmpty() || standby.get().standbyUntil() == null || cs.since() == null || cs.endpoints().isEmpty()) {
+            return Optional.empty();
+        }
+        Duration age = Duration.between(Instant.parse(cs.since()), sys.clock().instant());
+        if (age.isNegative() || age.compareTo(RELEASE_WINDOW) > 0) {
+            return Optional.empty();
+        }
+        String window = Durations.format(settings.window());
+        OptionalDouble now = metrics.query(COLOR_ERRORS.formatted(proxy, String.join("|", cs.endpoints()), window, ""));
+        if (now.isEmpty() || Double.isNaN(now.getAsDouble()) || now.getAsDouble() <= settings.errorFloor()) {
+            return Optional.empty();
+        }
+        OptionalDouble before = metrics.query(COLOR_ERRORS.formatted(proxy, String.join("|", standby.get().endpoints()), window,
+                " offset " + Math.max(1, age.toSeconds()) + "s"));
+        double b = before.isPresent() && !Double.isNaN(before.getAsDouble()) ? before.getAsDouble() : 0;
+        if (now.getAsDouble() <= settings.ratio() * b) {
+            return Optional.empty();
+        }
+        return Optional.of("5xx share of " + active.label() + " (" + cs.version() + ") over " + window + " = "
+                + AnalysisSpec.format(now.getAsDouble()) + " against " + AnalysisSpec.format(b) + " for "
+                + active.other().label() + " (" + standby.get().version() + ") before the release "
+                + Durations.format(Duration.ofSeconds(age.toSeconds())) + " ago");
     }
 
     /** Replica id → value, for the replicas whose query has data. */

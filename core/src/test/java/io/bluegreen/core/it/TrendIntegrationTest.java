@@ -14,6 +14,7 @@ import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.TrendSettings;
 import io.bluegreen.core.heal.WatchReceiver;
+import io.bluegreen.core.spec.SpecReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,50 @@ public class TrendIntegrationTest {
 
     private ColorState blue() {
         return sys.store().readState(svc.name()).value().color(Color.BLUE).orElseThrow();
+    }
+
+    /**
+     * The flaky v4 (its /health passes, its page answers 500 to about a third of requests) deployed without an analysis
+     * is promoted; the trend rule sees the whole new color fail more than the standby did before the release and flips
+     * back to it.
+     */
+    @Test
+    public void aReleaseWhosePagesFailIsRolledBackToTheStandbyByTheTrendRule() throws Exception {
+        Stack.requirePrometheus();
+        String service = svc.name();
+        HaproxyProxy haproxy = svc.haproxy();
+        Deployer deployer = new Deployer(sys, e -> { });
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), service, "v1", haproxy, "10m", null));
+        List<String> log = new CopyOnWriteArrayList<>();
+        TrendSettings trends = new TrendSettings(URI.create(Stack.PROMETHEUS), Duration.ofSeconds(1), Duration.ofSeconds(10), 3.0,
+                Duration.ofMillis(100), 0.05, 2);
+        HealSettings heal = new HealSettings(Duration.ofSeconds(1), 3, Duration.ofMinutes(10), Duration.ofSeconds(30), Optional.empty());
+        WatchReceiver receiver = Stack.shared().watchReceiver(Map.of(service, heal), Optional.of(trends), e -> { }, log::add);
+        try (LoadProbe load = LoadProbe.start(haproxy.url())) {
+            Thread.sleep(2000);
+            // No verify.url: its probe would see the 500s itself. Nothing but the trend rule looks at v4's pages.
+            deployer.deploy(SpecReader.read(Specs.write(tmp.getRoot().toPath(), service, "v4", null, "10m",
+                    haproxy.routerYaml() + "verify: { window: 1s }\n"), Map.of()));
+            assertEquals("green", sys.store().readState(service).value().active());
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!"blue".equals(sys.store().readState(service).value().active()) && System.nanoTime() < end) {
+                Thread.sleep(200);
+            }
+            assertEquals("the trend rule flipped back to blue; the heal server said: " + log, "blue",
+                    sys.store().readState(service).value().active());
+            long recorded = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (sys.store().history(service, 10).stream().noneMatch(r -> r.kind().equals("heal")) && System.nanoTime() < recorded) {
+                Thread.sleep(250);
+            }
+            HistoryRecord h = sys.store().history(service, 10).stream().filter(r -> r.kind().equals("heal")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no heal record; log " + log));
+            assertEquals("healed", h.outcome());
+            assertTrue(h.reason(), h.reason().startsWith("rollback-degraded: trend: 5xx share of green (v4) over 10s = 0."));
+            System.err.println("trend: " + h.reason() + "; load " + load.summary());
+            assertTrue(Stack.get(haproxy.url()).body().contains("version <b id=\"version\">v1"));
+        } finally {
+            receiver.close(Duration.ofSeconds(10));
+        }
     }
 
     @Test
