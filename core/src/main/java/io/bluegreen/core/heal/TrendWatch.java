@@ -77,7 +77,10 @@ final class TrendWatch implements AutoCloseable {
         }
     }
 
-    /** One look: the outlier, if any, must be the same replica {@code rounds} times in a row before anything acts. */
+    /**
+     * One look: a recent release degrading as a whole against its standby first, else one replica standing out from its
+     * siblings; the same finding must come {@code rounds} times in a row before anything acts.
+     */
     void round() {
         ServiceState state = sys.store().readState(service).value();
         Optional<Color> active = state.activeColor();
@@ -93,7 +96,7 @@ final class TrendWatch implements AutoCloseable {
         String proxy = state.router().backend();
         Optional<String> release = degradedRelease(state, active.get(), cs, proxy);
         if (release.isPresent()) {
-            held("color:" + active.get().label(), release.get(), cs, new HealDecision(HealDecision.Action.ROLLBACK_DEGRADED,
+            held("color:" + active.get().label(), release.get(), new HealDecision(HealDecision.Action.ROLLBACK_DEGRADED,
                     active.get(), cs.replicaIds(), "trend: " + release.get()));
             return;
         }
@@ -108,15 +111,15 @@ final class TrendWatch implements AutoCloseable {
             streak = 0;
             return;
         }
-        held(o.get().replica(), o.get().describe(""), cs, new HealDecision(HealDecision.Action.REPLACE_DEGRADED, active.get(),
-                List.of(o.get().replica()), "trend: " + o.get().describe("")));
+        held(o.get().replica(), o.get().describe(), new HealDecision(HealDecision.Action.REPLACE_DEGRADED, active.get(),
+                List.of(o.get().replica()), "trend: " + o.get().describe()));
     }
 
     /**
      * The same finding {@code rounds} rounds in a row acts: {@code decision}, its reason completed with the rounds, goes
      * to the worker, and the color's replicas are left alone while it runs.
      */
-    private void held(String key, String finding, ColorState cs, HealDecision decision) {
+    private void held(String key, String finding, HealDecision decision) {
         streak = key.equals(suspect) ? streak + 1 : 1;
         suspect = key;
         String rounds = ", " + streak + " of " + settings.rounds() + " rounds " + Durations.format(settings.interval())

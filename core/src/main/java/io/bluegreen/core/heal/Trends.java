@@ -13,9 +13,9 @@ final class Trends {
 
     /** One replica worse than its siblings: what was measured, for the heal's reason. */
     record Outlier(String replica, String metric, double value, double siblings) {
-        String describe(String window) {
+        String describe() {
             return metric + " of " + replica + " = " + AnalysisSpec.format(value) + " against a median of "
-                    + AnalysisSpec.format(siblings) + " for its siblings" + window;
+                    + AnalysisSpec.format(siblings) + " for its siblings";
         }
     }
 

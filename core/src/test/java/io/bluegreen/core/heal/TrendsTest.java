@@ -1,7 +1,6 @@
 package io.bluegreen.core.heal;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +23,7 @@ public class TrendsTest {
         assertEquals("b", o.replica());
         assertEquals(0.4, o.value(), 0);
         assertEquals(0.0025, o.siblings(), 1e-12);
-        assertTrue(o.describe(""), o.describe("").equals("latency of b = 0.4 against a median of 0.0025 for its siblings"));
+        assertEquals("latency of b = 0.4 against a median of 0.0025 for its siblings", o.describe());
     }
 
     @Test
