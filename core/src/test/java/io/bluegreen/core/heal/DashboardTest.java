@@ -4,12 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.fake.World;
-import io.bluegreen.core.spec.SpecReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,17 +20,7 @@ public class DashboardTest {
 
     @Before
     public void deployed() {
-        Map<String, Object> tree = new LinkedHashMap<>();
-        tree.put("service", "vote");
-        tree.put("image", "registry.local:5000/vote");
-        tree.put("tag", "v1");
-        tree.put("replicas", 2);
-        tree.put("containerPort", 8080);
-        tree.put("env", Map.of("API_TOKEN", SECRET_VALUE));
-        tree.put("health", Map.of("path", "/health", "interval", "1s", "passes", 1, "deadline", "10s"));
-        tree.put("verify", Map.of("window", "0"));
-        tree.put("router", Map.of("type", "none", "drain", "0"));
-        new Deployer(world.systems(), e -> { }).deploy(SpecReader.fromTree(tree, Path.of("."), Map.of()));
+        Deployed.v1(world, 2, Map.of("API_TOKEN", SECRET_VALUE));
     }
 
     private String body(String method, String path, String query, int status) {

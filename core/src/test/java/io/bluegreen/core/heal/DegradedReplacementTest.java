@@ -6,13 +6,9 @@ import static org.junit.Assert.assertTrue;
 
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.ColorState;
-import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.fake.World;
-import io.bluegreen.core.spec.SpecReader;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,16 +21,7 @@ public class DegradedReplacementTest {
             Duration.ofSeconds(1), Optional.empty()), e -> { });
 
     private void deploy() {
-        Map<String, Object> tree = new LinkedHashMap<>();
-        tree.put("service", "vote");
-        tree.put("image", "registry.local:5000/vote");
-        tree.put("tag", "v1");
-        tree.put("replicas", 3);
-        tree.put("containerPort", 8080);
-        tree.put("health", Map.of("path", "/health", "interval", "1s", "passes", 1, "deadline", "10s"));
-        tree.put("verify", Map.of("window", "0"));
-        tree.put("router", Map.of("type", "none", "drain", "0"));
-        new Deployer(world.systems(), e -> { }).deploy(SpecReader.fromTree(tree, Path.of("."), Map.of()));
+        Deployed.v1(world, 3, Map.of());
     }
 
     private ColorState blue() {
