@@ -2,6 +2,7 @@ package io.bluegreen.core.heal;
 
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.ColorState;
+import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.MetricsSource;
@@ -17,11 +18,13 @@ import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 /**
- * The heal server's trend rule for one service: observes the active color's replicas in Prometheus (HAProxy's exporter
- * names each server by its endpoint) and, when one stands out from its siblings ({@link Trends}) for
- * {@code rounds} rounds in a row, hands a {@code replace-degraded} decision to the service's heal worker, which runs it
- * through the transition runner like any heal (one at a time, rate-limited). Services not behind HAProxy are skipped
- * (nginx exports no per-server figures). Bounded: one round per interval, each query bounded by the client.
+ * The heal server's trend rule for one service, looking every interval at the active color: a replica whose Consul
+ * check flaps ({@link Flaps}: {@value #FLAPS} changes of verdict within a minute, passing now); behind HAProxy, a
+ * release of the last ten minutes failing more than its warm standby did, and a replica standing out from its siblings
+ * in Prometheus ({@link Trends}; HAProxy's exporter names each server by its endpoint). The same finding
+ * {@code rounds} rounds in a row hands a {@code replace-degraded} or {@code rollback-degraded} decision to the
+ * service's heal worker, which runs it through the transition runner like any heal (one at a time, rate-limited).
+ * Bounded: one round per interval, each query bounded by the client.
  */
 final class TrendWatch implements AutoCloseable {
     static final String LATENCY = "max(haproxy_server_response_time_average_seconds{proxy=\"%s\",server=\"%s\"})";
@@ -30,6 +33,9 @@ final class TrendWatch implements AutoCloseable {
             + " / sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=~\"%2$s\"}[%3$s]%4$s))";
     /** How long after a release a whole color degrading is rolled back to the standby (later it is a heal's business). */
     static final Duration RELEASE_WINDOW = Duration.ofMinutes(10);
+    /** A check that changed its verdict this often within the window flaps: its replica is replaced while it passes. */
+    static final int FLAPS = 4;
+    static final Duration FLAP_WINDOW = Duration.ofMinutes(1);
     static final String ERRORS = "sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\",code=\"5xx\"}[%3$s]))"
             + " / sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\"}[%3$s]))";
     private final String service;
@@ -43,6 +49,7 @@ final class TrendWatch implements AutoCloseable {
     private String suspect;
     private int streak;
     private String lastProblem;
+    private final Flaps flaps = new Flaps(FLAP_WINDOW);
     /** The replica last handed to the worker, left alone until the state no longer names it (at most a minute). */
     private String handedOver;
     private long handedOverUntil;
@@ -84,15 +91,35 @@ final class TrendWatch implements AutoCloseable {
     void round() {
         ServiceState state = sys.store().readState(service).value();
         Optional<Color> active = state.activeColor();
-        if (active.isEmpty() || state.router() == null || !"haproxy".equals(state.router().type())) {
+        if (active.isEmpty()) {
             streak = 0;
             return;
         }
         ColorState cs = state.color(active.get()).orElseThrow();
-        if (handedOver != null && cs.replicaIds().contains(handedOver) && System.nanoTime() < handedOverUntil) {
+        Map<String, Instance.Health> checks = new LinkedHashMap<>();
+        long now = System.nanoTime();
+        sys.registry().instances(service).stream().filter(i -> cs.replicaIds().contains(i.id())).forEach(i -> {
+            flaps.look(i.id(), i.health(), i.checkIndex(), now);
+            checks.put(i.id(), i.health());
+        });
+        flaps.keepOnly(checks.keySet());
+        if (handedOver != null && cs.replicaIds().contains(handedOver) && now < handedOverUntil) {
             return; // its replacement is under way
         }
         handedOver = null;
+        Optional<String> flapping = flaps.flapping(checks, FLAPS);
+        if (flapping.isPresent()) {
+            String finding = "the check of " + flapping.get() + " changed " + flaps.count(flapping.get()) + " times in "
+                    + Durations.format(FLAP_WINDOW) + " (passing now)";
+            held("flap:" + flapping.get(), finding, new HealDecision(HealDecision.Action.REPLACE_DEGRADED, active.get(),
+                    List.of(flapping.get()), "trend: " + finding));
+            return;
+        }
+        if (state.router() == null || !"haproxy".equals(state.router().type())) {
+            suspect = null;
+            streak = 0;
+            return; // the figures below come from HAProxy's exporter
+        }
         String proxy = state.router().backend();
         Optional<String> release = degradedRelease(state, active.get(), cs, proxy);
         if (release.isPresent()) {

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.ColorState;
 import io.bluegreen.core.engine.Deployer;
@@ -37,6 +36,14 @@ public class TrendIntegrationTest {
     public ServiceUnderTest svc = new ServiceUnderTest("trend");
     private final Systems sys = Stack.shared().systems();
 
+    /** The heal server's workers for the service under test with the trend rule (looks every 1 s, acts on 2 in a row). */
+    private WatchReceiver trendRule(Duration grace, Duration window, Duration latencyFloor, List<String> log) {
+        TrendSettings trends = new TrendSettings(URI.create(Stack.PROMETHEUS), Duration.ofSeconds(1), window, 3.0, latencyFloor,
+                0.05, 2);
+        HealSettings heal = new HealSettings(grace, 3, Duration.ofMinutes(10), Duration.ofSeconds(30), Optional.empty());
+        return Stack.shared().watchReceiver(Map.of(svc.name(), heal), Optional.of(trends), e -> { }, log::add);
+    }
+
     private ColorState blue() {
         return sys.store().readState(svc.name()).value().color(Color.BLUE).orElseThrow();
     }
@@ -54,10 +61,7 @@ public class TrendIntegrationTest {
         Deployer deployer = new Deployer(sys, e -> { });
         deployer.deploy(Specs.spec(tmp.getRoot().toPath(), service, "v1", haproxy, "10m", null));
         List<String> log = new CopyOnWriteArrayList<>();
-        TrendSettings trends = new TrendSettings(URI.create(Stack.PROMETHEUS), Duration.ofSeconds(1), Duration.ofSeconds(10), 3.0,
-                Duration.ofMillis(100), 0.05, 2);
-        HealSettings heal = new HealSettings(Duration.ofSeconds(1), 3, Duration.ofMinutes(10), Duration.ofSeconds(30), Optional.empty());
-        WatchReceiver receiver = Stack.shared().watchReceiver(Map.of(service, heal), Optional.of(trends), e -> { }, log::add);
+        WatchReceiver receiver = trendRule(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(100), log);
         try (LoadProbe load = LoadProbe.start(haproxy.url())) {
             Thread.sleep(2000);
             // No verify.url: its probe would see the 500s itself. Nothing but the trend rule looks at v4's pages.
@@ -85,6 +89,49 @@ public class TrendIntegrationTest {
         }
     }
 
+    /**
+     * A replica whose check flaps (POST /cgi-bin/sick, then /cgi-bin/well, twice, each shorter than the heal's grace, so
+     * the ordinary heal finds it recovered every time) is replaced by the trend rule while it passes.
+     */
+    @Test
+    public void aReplicaWhoseCheckFlapsIsReplacedWhileItPasses() throws Exception {
+        Stack.requirePrometheus();
+        String service = svc.name();
+        HaproxyProxy haproxy = svc.haproxy();
+        new Deployer(sys, e -> { }).deploy(Specs.spec(tmp.getRoot().toPath(), service, "v1", haproxy, "10m", null));
+        List<String> log = new CopyOnWriteArrayList<>();
+        // A grace longer than the flapping: the ordinary heal looks again when the replica is well, and does nothing.
+        WatchReceiver receiver = trendRule(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(100), log);
+        try {
+            String flapping = blue().replicaIds().get(0);
+            String endpoint = blue().endpoints().get(0);
+            Thread.sleep(3000); // the trend rule's first looks see every replica passing
+            for (int i = 0; i < 2; i++) {
+                assertEquals(200, Stack.post("http://" + endpoint + "/cgi-bin/sick", "").status());
+                Thread.sleep(2000);
+                assertEquals(200, Stack.post("http://" + endpoint + "/cgi-bin/well", "").status());
+                Thread.sleep(2000);
+            }
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (blue().replicaIds().contains(flapping) && System.nanoTime() < end) {
+                Thread.sleep(200);
+            }
+            assertFalse("the flapping replica is still named; the heal server said: " + log, blue().replicaIds().contains(flapping));
+            long recorded = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (sys.store().history(service, 10).stream().noneMatch(r -> r.kind().equals("heal") && r.outcome().equals("healed"))
+                    && System.nanoTime() < recorded) {
+                Thread.sleep(250);
+            }
+            HistoryRecord h = sys.store().history(service, 10).stream()
+                    .filter(r -> r.kind().equals("heal") && r.outcome().equals("healed")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no heal record; log " + log));
+            assertTrue(h.reason(), h.reason().startsWith("replace-degraded: trend: the check of " + flapping + " changed "));
+            System.err.println("trend: " + h.reason());
+        } finally {
+            receiver.close(Duration.ofSeconds(10));
+        }
+    }
+
     @Test
     public void aReplicaThatSlowsDownIsReplacedBeforeItsCheckFails() throws Exception {
         Stack.requirePrometheus();
@@ -92,12 +139,8 @@ public class TrendIntegrationTest {
         HaproxyProxy haproxy = svc.haproxy();
         new Deployer(sys, e -> { }).deploy(Specs.spec(tmp.getRoot().toPath(), service, "v1", haproxy, "10m", null));
         List<String> log = new CopyOnWriteArrayList<>();
-        BlueGreen bg = Stack.shared();
-        TrendSettings trends = new TrendSettings(URI.create(Stack.PROMETHEUS), Duration.ofSeconds(1), Duration.ofSeconds(30), 3.0,
-                Duration.ofMillis(20), 0.05, 2);
-        HealSettings heal = new HealSettings(Duration.ofSeconds(1), 3, Duration.ofMinutes(10), Duration.ofSeconds(30), Optional.empty());
         // A 20 ms floor: HAProxy's average is over a server's last 1024 requests, and this test's one client sends few.
-        WatchReceiver receiver = bg.watchReceiver(Map.of(service, heal), Optional.of(trends), e -> { }, log::add);
+        WatchReceiver receiver = trendRule(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(20), log);
         try (LoadProbe load = LoadProbe.start(haproxy.url())) {
             Thread.sleep(3000); // the exporter's first figures of both replicas
             String slow = blue().replicaIds().get(0);
