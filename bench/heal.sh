@@ -16,6 +16,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=lib/service.sh
+. bench/lib/service.sh
 N=${1:-10}
 MODE=${2:-script}
 case "$MODE" in script | server | cascade) ;; *) echo "usage: bench/heal.sh [INCIDENTS [script|server|cascade]]" >&2; exit 2 ;; esac
@@ -37,12 +39,7 @@ start_proxy() {
   fi
 }
 cleanup() {
-  curl -s -X DELETE "http://127.0.0.1:8500/v1/kv/bluegreen/$SERVICE?recurse=true" >/dev/null || true
-  for id in $(curl -s "http://127.0.0.1:8500/v1/agent/services" | python3 -c "import json,sys; [print(k) for k,v in json.load(sys.stdin).items() if v['Service']=='$SERVICE']" 2>/dev/null); do
-    curl -s -X PUT "http://127.0.0.1:8500/v1/agent/service/deregister/$id" >/dev/null
-  done
-  ids=$(docker ps -aq --filter "label=bluegreen.service=$SERVICE")
-  [ -z "$ids" ] || docker rm -f $ids >/dev/null
+  remove_service "$SERVICE"
   if [ "$MODE" = cascade ]; then
     scripts/haproxy-proxy.sh stop "$SERVICE" >/dev/null 2>&1 || true
     # The backend file keeps the server lines of the last flip; a fresh run starts from an empty backend.

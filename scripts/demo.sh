@@ -3,18 +3,53 @@
 # v1 (blue), v2 (green, traffic flips, blue kept warm), a broken v3 that fails its health gate and is
 # rolled back by itself, then status and history. Votes cast through the proxy before v2 are counted in the
 # store both colors share (a Redis that scripts/stack.sh starts), so the tally printed after each release is
-# the same. `bin/bluegreen demo --down` stops what it started. `--cluster`: the same app on the reference
-# architecture (scripts/demo-cluster.sh).
+# the same. A heal server for vote serves the live dashboard (127.0.0.1:18765/dashboard/) and /metrics throughout.
+# `bin/bluegreen demo --down` stops what it started. `--cluster`: the same app on the reference architecture
+# (scripts/demo-cluster.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 PORT=18080   # the examples/vote/*.yml specs verify through this address
 BG="$ROOT/bin/bluegreen"
 VOTE_STORE=vote-store:6379   # what examples/vote/*.yml give the replicas (scripts/stack.sh starts it)
+STATE=${BLUEGREEN_STACK_DIR:-$ROOT/.stack}
+HEAL_ADDR=127.0.0.1:18765    # the demo's heal server: its dashboard and /metrics
+HEAL_PID_FILE=$STATE/run/demo-heal-server.pid
+
+# stop_heal_server: the heal server this script started (its pid file, checked against its command line), if it runs.
+stop_heal_server() {
+  local pid="" i
+  [ -f "$HEAL_PID_FILE" ] && read -r pid <"$HEAL_PID_FILE" || true
+  if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'BlueGreenCli heal-server'; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 175); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
+    echo "stopped the demo's heal server (pid $pid)"
+  fi
+  rm -f "$HEAL_PID_FILE"
+}
+
+# start_heal_server: heals vote and serves its dashboard on HEAL_ADDR (plots from the stack's Prometheus).
+start_heal_server() {
+  local i
+  stop_heal_server
+  mkdir -p "$STATE/run" "$STATE/logs"
+  (umask 077 && head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$STATE/demo-heal.secret")
+  setsid "$BG" heal-server --listen "$HEAL_ADDR" -s vote --secret-file "$STATE/demo-heal.secret" \
+    --prometheus http://127.0.0.1:9090 </dev/null >>"$STATE/logs/demo-heal-server.log" 2>&1 &
+  echo $! >"$HEAL_PID_FILE"
+  for i in $(seq 1 300); do
+    curl -fsS --max-time 2 -o /dev/null "http://$HEAL_ADDR/dashboard/" 2>/dev/null && break
+    sleep 0.2
+  done
+  curl -fsS --max-time 2 -o /dev/null "http://$HEAL_ADDR/dashboard/" ||
+    { tail -n 20 "$STATE/logs/demo-heal-server.log" >&2; echo "demo: the heal server did not answer on $HEAL_ADDR" >&2; exit 1; }
+  echo "heal server for vote on $HEAL_ADDR (log $STATE/logs/demo-heal-server.log); dashboard: http://$HEAL_ADDR/dashboard/"
+}
 
 case "${1:-}" in
   --cluster) shift; exec "$ROOT/scripts/demo-cluster.sh" "$@" ;;
   --down)
+    stop_heal_server
     scripts/nginx-proxy.sh stop vote 2>/dev/null || true
     scripts/stack.sh down
     exit 0 ;;
@@ -51,6 +86,7 @@ scripts/stack.sh up
 step "2/6 starting nginx on 127.0.0.1:$PORT in front of the vote service"
 scripts/nginx-proxy.sh start vote "$PORT" vote >/dev/null
 echo "nginx config: .stack/nginx/vote/nginx.conf (bluegreen owns .stack/nginx/vote/upstreams/vote.conf)"
+start_heal_server
 
 step "3/6 deploying vote v1, then voting through nginx"
 "$BG" deploy -f examples/vote/v1.yml
@@ -89,8 +125,10 @@ Demo finished in $(( $(date +%s) - start ))s.
   Consul UI:              http://127.0.0.1:8500/ui/dc1/services/vote
   Deploy state in KV:     curl -s http://127.0.0.1:8500/v1/kv/bluegreen/vote/state?raw
   Instant rollback:       bin/bluegreen rollback -s vote   (the tally stays: both colors count in one store)
+  Live dashboard:         http://$HEAL_ADDR/dashboard/   (read-only; Prometheus text at http://$HEAL_ADDR/metrics)
 Running now (started by scripts/stack.sh when they were not already running): the Docker engine, a registry on
 127.0.0.1:5000 (and one with auth on :5001 for tests), a Consul dev agent on 127.0.0.1:8500, the vote store
-($VOTE_STORE on the Docker network bluegreen-vote), nginx on 127.0.0.1:$PORT, and the vote containers.
+($VOTE_STORE on the Docker network bluegreen-vote), Prometheus on 127.0.0.1:9090, nginx on 127.0.0.1:$PORT, the
+demo's heal server on $HEAL_ADDR, and the vote containers.
 Stop it all with:  bin/bluegreen demo --down
 MSG

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real parts the tool drives (Docker Engine, a v2 registry, Consul, nginx, HAProxy)
+# Installs the real parts the tool drives (Docker Engine, a v2 registry, Consul, nginx, HAProxy, Prometheus)
+# and the browser the dashboard is tested in (Chromium),
 # and the small tools the example app (and its Redis store) and the benchmarks use. Idempotent: installs only what is missing.
 set -euo pipefail
 
@@ -20,6 +21,9 @@ have curl || need+=(curl)
 have ip || need+=(iproute2)
 # relays the loopback registry into the test engines' network namespaces (scripts/engines.sh)
 have socat || need+=(socat)
+# the data collector (historical data: HAProxy's exporter and the tool's /metrics) and the dashboard's browser test
+have prometheus || need+=(prometheus)
+have chromium || need+=(chromium)
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

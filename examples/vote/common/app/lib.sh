@@ -55,10 +55,10 @@ page_head() { # TITLE
 HTML
 }
 
-write_static_pages() {
-  {
-    page_head "$APP_TITLE"
-    cat <<HTML
+# The vote page: header, question, buttons.
+index_page() {
+  page_head "$APP_TITLE"
+  cat <<HTML
 <main>
 <p class="question">$APP_QUESTION</p>
 <form method="post" action="/cgi-bin/vote">
@@ -69,8 +69,18 @@ write_static_pages() {
 </main>
 </body></html>
 HTML
-  } >/www/index.html.tmp
-  mv -f /www/index.html.tmp /www/index.html
+}
+
+# The vote page is a static file (no process per request) unless the build is flaky (APP_FLAKY) or the replica was
+# told to slow down (/tmp/slow): then there is no /www/index.html, and busybox httpd answers GET / by running
+# /cgi-bin/index.cgi, which sleeps or fails first and then renders the same page.
+write_static_pages() {
+  if [ -z "$APP_FLAKY" ] && [ ! -s /tmp/slow ]; then
+    index_page >/www/index.html.tmp
+    mv -f /www/index.html.tmp /www/index.html
+  else
+    rm -f /www/index.html
+  fi
   info_json >/www/info.json.tmp
   mv -f /www/info.json.tmp /www/info.json
 }

@@ -4,13 +4,17 @@ import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Secret;
 import io.bluegreen.core.heal.HealServer;
 import io.bluegreen.core.heal.HealSettings;
+import io.bluegreen.core.heal.TrendSettings;
+import io.bluegreen.core.spec.HttpUrls;
 import io.bluegreen.core.spec.InvalidSpecException;
+import java.net.URI;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +37,13 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
     @Option(names = {"-s", "--service"}, required = true, paramLabel = "SERVICE", description = "a service to heal (repeatable)")
     List<String> services;
 
+    @Option(names = "--prometheus", paramLabel = "URL", description = {"the Prometheus the dashboard's plots come from,",
+            "e.g. http://127.0.0.1:9090 (without it the dashboard shows no plots)"})
+    String prometheus;
+
+    @Mixin
+    TrendOptions trendOptions;
+
     @Mixin
     HealSecretOption secret;
 
@@ -49,12 +60,15 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
         services.forEach(s -> names.add(ServiceOption.validate(s)));
         Secret token = secret.resolve(cli);
         HealSettings settings = heal.settings(cli);
+        Optional<URI> plots = Optional.ofNullable(prometheus).map(p -> HttpUrls.validated("--prometheus", p));
+        Optional<TrendSettings> trendSettings = trendOptions.settings(plots);
         try (BlueGreen bg = cli.connect()) {
             bg.systems().store().ping();
             EventPrinter events = new EventPrinter(cli.out(), json);
             Map<String, HealSettings> healed = new LinkedHashMap<>();
             names.forEach(s -> healed.put(s, settings));
-            HealServer server = HealServer.start(address, token, bg.watchReceiver(healed, events, this::log), this::log);
+            HealServer server = HealServer.start(address, token, bg.watchReceiver(healed, trendSettings, events, this::log), this::log,
+                    Optional.of(bg.dashboard(List.copyOf(names), plots)));
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 stop.countDown();
@@ -67,6 +81,8 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             log("listening on " + server.address().getHostString() + ":" + server.address().getPort() + " for "
                     + String.join(", ", names) + (settings.handOff().isPresent() ? "; heals go to Jenkins job " + heal.jenkinsJob : ""));
+            log("dashboard (read-only) at http://" + hostPort(server.address()) + "/dashboard/, metrics at http://"
+                    + hostPort(server.address()) + "/metrics" + (plots.isEmpty() ? " (no --prometheus: no plots)" : ""));
             try {
                 stop.await();
             } catch (InterruptedException e) {
@@ -84,6 +100,11 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
             }
             return BlueGreenCli.OK;
         }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private InetSocketAddress listenAddress() {

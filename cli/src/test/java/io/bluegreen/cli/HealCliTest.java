@@ -70,6 +70,12 @@ public class HealCliTest {
         cases.put("--jenkins-job", new String[] {"heal", "-s", "vote", "--jenkins-url", "http://127.0.0.1:8080", "--jenkins-job", "a/../b"});
         cases.put("--jenkins-job:", new String[] {"heal", "-s", "vote", "--jenkins-url", "http://127.0.0.1:8080"});
         cases.put("--max-heals", new String[] {"heal-server", "--listen", "127.0.0.1:0", "-s", "vote", "--max-heals", "0"});
+        cases.put("--prometheus", new String[] {"heal-server", "--listen", "127.0.0.1:0", "-s", "vote", "--prometheus", "127.0.0.1:9090"});
+        cases.put("--trends", new String[] {"heal-server", "--listen", "127.0.0.1:0", "-s", "vote", "--trends"});
+        cases.put("--trend-ratio", new String[] {"heal-server", "--listen", "127.0.0.1:0", "-s", "vote", "--trends",
+            "--prometheus", "http://127.0.0.1:9090", "--trend-ratio", "1"});
+        cases.put("--trend-interval", new String[] {"heal-server", "--listen", "127.0.0.1:0", "-s", "vote", "--trends",
+            "--prometheus", "http://127.0.0.1:9090", "--trend-interval", "10ms"});
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Map<String, String> env = c.getKey().equals("BLUEGREEN_HEAL_SECRET") ? Map.of() : ok;
             CliRun r = run(env, c.getValue());

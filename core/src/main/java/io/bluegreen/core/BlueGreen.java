@@ -28,12 +28,15 @@ import io.bluegreen.core.engine.StatusReport;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.port.ServiceRegistry;
+import io.bluegreen.core.heal.Dashboard;
 import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.HealWorker;
+import io.bluegreen.core.heal.TrendSettings;
 import io.bluegreen.core.heal.Healer;
 import io.bluegreen.core.heal.WatchIndexes;
 import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.hooks.LocalHookRunner;
+import io.bluegreen.core.prometheus.PrometheusClient;
 import io.bluegreen.core.proxy.Routers;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.TargetSpec;
@@ -90,7 +93,7 @@ public final class BlueGreen implements Closeable {
         Systems systems = new Systems(new DockerReplicaCluster(docker), new DockerImageStore(docker),
                 new ConsulServiceRegistry(consul), new ConsulStateStore(consul), new ConsulServiceLock(consul),
                 Routers::forSpec, Routers::forState, new LocalHookRunner(), new Redactor(connections.secrets()),
-                Clock.systemUTC());
+                Clock.systemUTC(), PrometheusClient::new);
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
                 ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker),
                 cluster -> new ConsulServiceRegistry(consul, cluster::nodeAgent));
@@ -160,10 +163,24 @@ public final class BlueGreen implements Closeable {
      * gets the heals' engine events, {@code log} one line per heal and reconcile.
      */
     public WatchReceiver watchReceiver(Map<String, HealSettings> settings, DeployListener events, Consumer<String> log) {
+        return watchReceiver(settings, Optional.empty(), events, log);
+    }
+
+    /** The same; with {@code trends}, each worker also replaces the active replicas its trend rule sees degrade. */
+    public WatchReceiver watchReceiver(Map<String, HealSettings> settings, Optional<TrendSettings> trends, DeployListener events,
+                                       Consumer<String> log) {
         Map<String, HealWorker> workers = new LinkedHashMap<>();
         settings.forEach((service, s) -> workers.put(service, new HealWorker(service, onRecordedTarget(service),
-                healer(service, s, events), log)));
+                healer(service, s, events), log, trends)));
         return new WatchReceiver(workers, new WatchIndexes(systems.store())::accept, systems.redactor());
+    }
+
+    /**
+     * The heal server's read-only side for {@code services}: /metrics and the dashboard, its plots from {@code prometheus}
+     * when given. Everything it shows is in Consul, whatever the services' targets.
+     */
+    public Dashboard dashboard(List<String> services, Optional<java.net.URI> prometheus) {
+        return new Dashboard(services, systems, s -> systemsForService(s).cluster(), prometheus.map(systems.metrics()));
     }
 
     /** The local engine's systems: what does not depend on a service's target (Consul's store, pings, the redactor). */
@@ -195,7 +212,8 @@ public final class BlueGreen implements Closeable {
 
     private Systems on(ReplicaCluster cluster) {
         return new Systems(cluster, systems.images(), registryOn.apply(cluster), systems.store(), systems.lock(),
-                systems.routerForSpec(), systems.routerForState(), systems.hooks(), systems.redactor(), systems.clock());
+                systems.routerForSpec(), systems.routerForState(), systems.hooks(), systems.redactor(), systems.clock(),
+                systems.metrics());
     }
 
     /**

@@ -1,14 +1,17 @@
 package io.bluegreen.core.docker;
 
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
+import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Statistics;
 import io.bluegreen.core.engine.Color;
 import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.port.EventSink;
@@ -16,16 +19,21 @@ import io.bluegreen.core.engine.port.ClusterException;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.engine.ReplicaUsage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -140,6 +148,48 @@ public final class DockerReplicaCluster implements ReplicaCluster {
         int hostPort = Integer.parseInt(bound[0].getHostPortSpec());
         return new Replica(name, created.getId(), plan.service(), plan.color(), plan.version(), plan.deployId(),
                 plan.opId(), index, new Endpoint(reachable(hostAddress), hostPort), plan.image(), true);
+    }
+
+    /**
+     * One sample of Docker's stats API (no stream: the engine samples twice, a second apart, so CPU is the rate over
+     * that second); empty when the container is gone or the engine took over 5 s.
+     */
+    @Override
+    public Optional<ReplicaUsage> usage(Replica replica) {
+        AtomicReference<Statistics> sample = new AtomicReference<>();
+        try (ResultCallback.Adapter<Statistics> cb = engine.client().statsCmd(replica.runtimeId()).withNoStream(true)
+                .exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Statistics s) {
+                        sample.compareAndSet(null, s);
+                    }
+                })) {
+            cb.awaitCompletion(5, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        Statistics s = sample.get();
+        if (s == null || s.getMemoryStats() == null || s.getMemoryStats().getUsage() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReplicaUsage(s.getMemoryStats().getUsage(), s.getMemoryStats().getLimit(), cores(s)));
+    }
+
+    /** CPU used between the engine's two samples, in cores: the container's share of the host's CPU time. */
+    private static double cores(Statistics s) {
+        CpuStatsConfig now = s.getCpuStats();
+        CpuStatsConfig before = s.getPreCpuStats();
+        if (now == null || before == null || now.getCpuUsage() == null || before.getCpuUsage() == null
+                || now.getSystemCpuUsage() == null || before.getSystemCpuUsage() == null) {
+            return 0;
+        }
+        long cpu = now.getCpuUsage().getTotalUsage() - before.getCpuUsage().getTotalUsage();
+        long system = now.getSystemCpuUsage() - before.getSystemCpuUsage();
+        long cpus = now.getOnlineCpus() == null ? 1 : now.getOnlineCpus();
+        return system <= 0 || cpu < 0 ? 0 : (double) cpu / system * cpus;
     }
 
     @Override

@@ -26,7 +26,8 @@ public final class Deployer {
         String service = spec.service();
         PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, opId);
         pc.run(Phase.VALIDATE, "spec for " + service + " " + spec.imageRef() + " is valid", () -> { });
-        pc.run(Phase.PREFLIGHT, "checking Docker, Consul, registry and " + router.describe(), () -> {
+        pc.run(Phase.PREFLIGHT, "checking Docker, Consul, registry, " + router.describe()
+                + (spec.verify().analysis().isPresent() ? " and Prometheus" : ""), () -> {
             sys.cluster().ping();
             List<String> networks = sys.cluster().networkProblems(spec.networks());
             if (!networks.isEmpty()) {
@@ -38,6 +39,7 @@ public final class Deployer {
             }
             router.check();
             preview.ifPresent(TrafficRouter::check);
+            spec.verify().analysis().ifPresent(a -> sys.metrics().apply(a.prometheus()).ping());
         });
         TransitionRunner.Request request = new TransitionRunner.Request(OperationKind.DEPLOY, service, spec.tag(),
                 spec.imageRef(), spec.lockWait(), Cancellation.NEVER, (observed, p) -> {

@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.VerifySpec;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -43,7 +45,8 @@ public final class Planner {
         boolean preview = rc.stopsInPreview() && kind == OperationKind.DEPLOY;
         Transition.Control control = new Transition.Control(r.previewRouter(), r.previewRouter() != null, false,
                 rc.hooks().prePromotion(), preview ? List.of() : rc.hooks().postPromotion(), rc.hooks().onFailure(),
-                preview || previous == null ? List.of() : rc.promotion().steps(), rc.previewUrl());
+                preview || previous == null ? List.of() : rc.promotion().steps(), rc.previewUrl(),
+                r.verify().analysis().orElse(null));
         if (preview) {
             String after = rc.promotion().after();
             Transition.PreviewPlan p = new Transition.PreviewPlan(new PreviewState(target.label(), r.version(), null, null,
@@ -110,12 +113,14 @@ public final class Planner {
         ReleaseControl rc = Optional.ofNullable(s.control()).orElse(ReleaseControl.NONE);
         Duration window = Optional.ofNullable(s.recipe()).flatMap(r -> Durations.parse(r.verifyWindow()))
                 .orElse(Duration.ZERO);
-        VerifySpec verify = new VerifySpec(window, rc.verifyUri(), Optional.ofNullable(rc.maxFlipFailures()));
+        Optional<AnalysisSpec> analysis = rc.analysisSpec();
+        VerifySpec verify = new VerifySpec(window, rc.verifyUri(), Optional.ofNullable(rc.maxFlipFailures()), analysis);
         Duration keep = Durations.parse(p.keep()).orElse(state.keep());
         Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
         // A first release has no production traffic to share with: its canary steps are skipped, not failed.
         Transition.Control control = new Transition.Control(null, false, false, List.of(), rc.hooks().postPromotion(),
-                rc.hooks().onFailure(), state.activeColor().isEmpty() ? List.of() : rc.promotion().steps(), p.url());
+                rc.hooks().onFailure(), state.activeColor().isEmpty() ? List.of() : rc.promotion().steps(), p.url(),
+                analysis.orElse(null));
         return new Transition(OperationKind.PROMOTE, opId, o.service(), color, state.activeColor().orElse(null), s.version(),
                 s.image(), s.digest(), Optional.empty(), null, kept, true,
                 new Transition.Commit(s, true, keep, drain, state.runsOn()), verify, true, drain, p.production(), control,
@@ -130,7 +135,7 @@ public final class Planner {
         Color color = p.previewColor();
         ColorState s = state.color(color).orElse(null);
         Transition.Control control = new Transition.Control(p.router(), false, true, List.of(), List.of(), List.of(),
-                List.of(), p.url());
+                List.of(), p.url(), null);
         Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
         return new Transition(OperationKind.ABORT, opId, o.service(), color, state.activeColor().orElse(null), p.version(),
                 s == null ? null : s.image(), s == null ? null : s.digest(), Optional.empty(), null, List.of(), false,
@@ -172,8 +177,13 @@ public final class Planner {
 
     /** Those of {@code failedIds} that the state still names in {@code color} and that still failed when observed. */
     public static List<String> stillFailed(Observed o, Color color, List<String> failedIds) {
+        return stillDue(o, color, failedIds, o::failed);
+    }
+
+    /** Those of {@code ids} that the state still names in {@code color} and that {@code due} still holds for. */
+    public static List<String> stillDue(Observed o, Color color, List<String> ids, Predicate<String> due) {
         List<String> named = o.state().color(color).map(ColorState::replicaIds).orElse(List.of());
-        return failedIds.stream().filter(named::contains).filter(o::failed).sorted().toList();
+        return ids.stream().filter(named::contains).filter(due).sorted().toList();
     }
 
     /**
@@ -184,11 +194,20 @@ public final class Planner {
      */
     public static Optional<Transition> replace(Observed o, Color color, List<String> failedIds, Map<String, String> env,
                                                String opId) {
+        return replace(o, color, failedIds, env, opId, o::failed);
+    }
+
+    /**
+     * The same for replicas that {@code due} says still need replacing, failed or not: a heal's trend rule replaces a
+     * replica that still passes its check but degrades against its siblings ({@code due}: still registered).
+     */
+    public static Optional<Transition> replace(Observed o, Color color, List<String> failedIds, Map<String, String> env,
+                                               String opId, Predicate<String> due) {
         ServiceState state = o.state();
         String service = o.service();
         ColorState cs = state.color(color).orElseThrow(() ->
                 new PhaseFailure(service + " has no " + color.label() + " color any more"));
-        List<String> stillFailed = stillFailed(o, color, failedIds);
+        List<String> stillFailed = stillDue(o, color, failedIds, due);
         if (stillFailed.isEmpty()) {
             return Optional.empty();
         }

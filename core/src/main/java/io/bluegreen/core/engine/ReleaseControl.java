@@ -2,10 +2,13 @@ package io.bluegreen.core.engine;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.HooksSpec;
 import io.bluegreen.core.spec.PromotionSpec;
+import io.bluegreen.core.spec.SpecReader;
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,8 +18,8 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReleaseControl(PromotionSpec promotion, HooksSpec hooks, String previewUrl, String verifyUrl,
-                             Integer maxFlipFailures) {
-    public static final ReleaseControl NONE = new ReleaseControl(PromotionSpec.AUTO, HooksSpec.NONE, null, null, null);
+                             Integer maxFlipFailures, Map<String, Object> analysis) {
+    public static final ReleaseControl NONE = new ReleaseControl(PromotionSpec.AUTO, HooksSpec.NONE, null, null, null, null);
 
     public ReleaseControl {
         promotion = promotion == null ? PromotionSpec.AUTO : promotion;
@@ -25,7 +28,14 @@ public record ReleaseControl(PromotionSpec promotion, HooksSpec hooks, String pr
 
     public static ReleaseControl of(DeploymentSpec spec) {
         return new ReleaseControl(spec.promotion(), spec.hooks(), spec.previewUrl().map(URI::toString).orElse(null),
-                spec.verify().url().map(URI::toString).orElse(null), spec.verify().maxFlipFailures().orElse(null));
+                spec.verify().url().map(URI::toString).orElse(null), spec.verify().maxFlipFailures().orElse(null),
+                spec.verify().analysis().map(AnalysisSpec::asTree).orElse(null));
+    }
+
+    /** The analysis the release was deployed with, read back from its tree. */
+    @JsonIgnore
+    public Optional<AnalysisSpec> analysisSpec() {
+        return Optional.ofNullable(analysis).map(SpecReader::analysis);
     }
 
     /** Whether the release waits in preview for a promotion (a person's, or the bake time's). */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A heal's replacement of failed replicas of one color: new replicas from the recorded recipe and a surviving
@@ -25,15 +26,26 @@ public final class ReplicaReplacement {
     }
 
     public List<String> replace(String service, Color color, List<String> failedIds, Duration lockWait, Cancellation cancel) {
+        return replace(service, color, failedIds, lockWait, cancel, false);
+    }
+
+    /**
+     * With {@code degraded}, the replicas are replaced while they still pass their checks (a trend rule saw them degrade
+     * against their siblings), as long as they are still registered; otherwise only those that still failed.
+     */
+    public List<String> replace(String service, Color color, List<String> failedIds, Duration lockWait, Cancellation cancel,
+                                boolean degraded) {
         String opId = DeployIds.next(sys.clock());
         PhaseClock pc = new PhaseClock(listener, sys.redactor(), sys.clock(), service, opId);
         TransitionRunner.Request request = new TransitionRunner.Request(OperationKind.REPLACE, service, null, null, lockWait,
                 cancel, (observed, p) -> {
-                    if (Planner.stillFailed(observed, color, failedIds).isEmpty()) {
-                        pc.result("nothing to replace: the failed replicas recovered or were replaced meanwhile", 0);
+                    Predicate<String> due = degraded ? id -> observed.instance(id).isPresent() : observed::failed;
+                    if (Planner.stillDue(observed, color, failedIds, due).isEmpty()) {
+                        pc.result("nothing to replace: the " + (degraded ? "degraded" : "failed")
+                                + " replicas recovered or were replaced meanwhile", 0);
                         return Optional.empty();
                     }
-                    return Planner.replace(observed, color, failedIds, environment(observed, color), opId);
+                    return Planner.replace(observed, color, failedIds, environment(observed, color), opId, due);
                 });
         return new TransitionRunner(sys).run(pc, request).started().stream().map(Replica::id).toList();
     }

@@ -2,18 +2,20 @@ package io.bluegreen.core.engine;
 
 import io.bluegreen.core.engine.port.HookRunner;
 import io.bluegreen.core.engine.port.ImageStore;
+import io.bluegreen.core.engine.port.MetricsSource;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.port.ServiceLock;
 import io.bluegreen.core.engine.port.ServiceRegistry;
 import io.bluegreen.core.engine.port.StateStore;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.RouterSpec;
+import java.net.URI;
 import java.time.Clock;
 import java.util.function.Function;
 
-/** The ports the engine drives, wired once per run. */
+/** The ports the engine drives, wired once per run; {@code metrics} opens the metrics store a spec's analysis names. */
 public record Systems(ReplicaCluster cluster, ImageStore images, ServiceRegistry registry, StateStore store,
                       ServiceLock lock, Function<RouterSpec, TrafficRouter> routerForSpec,
                       Function<RouterState, TrafficRouter> routerForState, HookRunner hooks, Redactor redactor,
-                      Clock clock) {
+                      Clock clock, Function<URI, MetricsSource> metrics) {
 }

@@ -1,5 +1,6 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.HealthSpec;
 import io.bluegreen.core.spec.HookSpec;
 import io.bluegreen.core.spec.PromotionSpec;
@@ -38,12 +39,14 @@ public record Transition(OperationKind kind, String opId, String service, Color 
      * Release control around the flip: {@code previewRouter} (null: none) gets the kept and started replicas when
      * {@code routePreview}, or nothing any more when {@code clearPreview}; {@code prePromotion} hooks run once the
      * color is on it; the flip goes through {@code steps}; {@code postPromotion} hooks run at every step and in verify;
-     * {@code onFailure} hooks run after any undo.
+     * {@code onFailure} hooks run after any undo; {@code analysis} (null: none) judges the color on the preview route
+     * and at every canary step (verify's own analysis is in {@link VerifySpec}).
      */
     public record Control(RouterState previewRouter, boolean routePreview, boolean clearPreview, List<HookSpec> prePromotion,
                           List<HookSpec> postPromotion, List<HookSpec> onFailure, List<PromotionSpec.Step> steps,
-                          String previewUrl) {
-        public static final Control NONE = new Control(null, false, false, List.of(), List.of(), List.of(), List.of(), null);
+                          String previewUrl, AnalysisSpec analysis) {
+        public static final Control NONE = new Control(null, false, false, List.of(), List.of(), List.of(), List.of(), null,
+                null);
     }
 
     /** A replica that stays, with the address the router reaches it at. */

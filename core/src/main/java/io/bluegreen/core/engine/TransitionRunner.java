@@ -5,6 +5,7 @@ import io.bluegreen.core.engine.port.ServiceLock;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.proxy.UrlProbe;
+import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HookSpec;
 import io.bluegreen.core.spec.PromotionSpec;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -138,6 +141,7 @@ public final class TransitionRunner {
                 preview();
                 routeAndCommit();
                 verify();
+                analyse();
                 unmarkPreview();
             } catch (RuntimeException e) {
                 throw undo(e);
@@ -213,7 +217,7 @@ public final class TransitionRunner {
                     if (c.clearPreview()) {
                         previewRouter.clear(name, note);
                     } else {
-                        previewRouter.route(name, endpoints(), note);
+                        previewRouter.route(name, routed(), note);
                     }
                 });
             }
@@ -222,13 +226,11 @@ public final class TransitionRunner {
                         + (c.previewUrl() == null ? "" : " (preview at " + c.previewUrl() + ")"),
                         () -> hooks(c.prePromotion(), "pre-promotion", Phase.PREVIEW, null, null));
             }
-        }
-
-        /** The kept replicas and the started ones: what a route sends traffic to. */
-        private List<Endpoint> endpoints() {
-            List<Endpoint> endpoints = new ArrayList<>(t.keptEndpoints());
-            started.forEach(r -> endpoints.add(r.endpoint()));
-            return endpoints;
+            if (c.analysis() != null && c.routePreview() && previewRouter != null) {
+                pc.run(Phase.PREVIEW, "analysing " + t.color().label() + "'s traffic on the preview route in "
+                        + c.analysis().prometheus() + " for " + Durations.format(c.analysis().window()),
+                        () -> judge(c.analysis(), AnalysisGate.Moment.PREVIEW, Phase.PREVIEW, cancel));
+            }
         }
 
         /** Runs {@code list} in order; the first failure fails the phase. */
@@ -268,10 +270,10 @@ public final class TransitionRunner {
             cancel.check();
             pc.run(Phase.FLIP, "canary step: " + step.weight() + "% of production traffic to " + t.color().label() + " for "
                     + step.pause(), () -> {
-                router.split(t.service(), endpoints(), step.weight(), t.service() + " " + t.color().label() + " " + t.version()
+                router.split(t.service(), routed(), step.weight(), t.service() + " " + t.color().label() + " " + t.version()
                         + " canary " + step.weight() + "% " + t.opId());
                 if (!step.pauseDuration().isZero()) {
-                    new HealthGate(sys).watch(t.service(), newIds(), step.pauseDuration(), cancel);
+                    holdStep(step.pauseDuration());
                 }
                 hooks(t.control().postPromotion(), "post-promotion (at " + step.weight() + "%)", Phase.FLIP, null, null);
             });
@@ -297,7 +299,7 @@ public final class TransitionRunner {
             pc.run(Phase.FLIP, t.route() ? "switching " + router.describe() + " to " + t.color().label()
                     : "recording the new replicas of " + t.color().label(), () -> {
                 if (t.route()) {
-                    List<Endpoint> endpoints = endpoints();
+                    List<Endpoint> endpoints = routed();
                     flip = FlipMeter.measure(t.verify().url(), () -> router.route(t.service(), endpoints,
                             t.service() + " " + t.color().label() + " " + t.version() + " " + t.kind().label() + " " + t.opId()));
                     pc.sink(Phase.FLIP).progress("traffic now on " + t.color().label() + " (" + flip.summary()
@@ -363,6 +365,61 @@ public final class TransitionRunner {
                 }
                 hooks(post, "post-promotion", Phase.VERIFY, null, null);
             });
+        }
+
+        /** VERIFY, continued: the release's analysis, if it has one, judges the new color on its real traffic. */
+        private void analyse() {
+            if (t.verify().analysis().isEmpty()) {
+                return;
+            }
+            AnalysisSpec a = t.verify().analysis().get();
+            journal(Phase.VERIFY);
+            pc.run(Phase.VERIFY, "analysing " + t.color().label() + "'s traffic in " + a.prometheus() + " for "
+                    + Durations.format(a.window()), () -> judge(a, AnalysisGate.Moment.VERIFY, Phase.VERIFY, cancel));
+        }
+
+        /** The new color (what the transition routes to) judged on its traffic, against the color it replaces. */
+        private void judge(AnalysisSpec a, AnalysisGate.Moment moment, Phase phase, Cancellation until) {
+            new AnalysisGate(sys).judge(a, moment, new AnalysisGate.Subject(t.service(), t.color(), t.version(),
+                    routed().stream().map(Endpoint::toString).toList()), AnalysisGate.Subject.recorded(observed.state(),
+                    t.previous()), pc.sink(phase), until);
+        }
+
+        /**
+         * A canary step's pause: the new replicas must stay passing and, with an analysis, their traffic is judged over
+         * the same pause, both at once; the first to fail ends the other.
+         */
+        private void holdStep(Duration pause) {
+            AnalysisSpec a = t.control().analysis();
+            if (a == null) {
+                new HealthGate(sys).watch(t.service(), newIds(), pause, cancel);
+                return;
+            }
+            Cancellation step = new Cancellation();
+            CompletableFuture<Void> watch = CompletableFuture.runAsync(
+                    () -> new HealthGate(sys).watch(t.service(), newIds(), pause, step));
+            try {
+                judge(a.over(pause), AnalysisGate.Moment.CANARY_STEP, Phase.FLIP, step);
+            } catch (RuntimeException e) {
+                step.cancel(e.getMessage());
+                throw e;
+            } finally {
+                try {
+                    watch.join();
+                } catch (CompletionException e) {
+                    if (!step.cancelled()) {
+                        throw e.getCause() instanceof RuntimeException r ? r : e;
+                    }
+                }
+            }
+            cancel.check();
+        }
+
+        /** What the router sends to once the transition routed: the kept replicas and the started ones. */
+        private List<Endpoint> routed() {
+            List<Endpoint> endpoints = new ArrayList<>(t.keptEndpoints());
+            started.forEach(r -> endpoints.add(r.endpoint()));
+            return endpoints;
         }
 
         /** After the commit: what the new state no longer names is drained and removed; a failure here only warns. */

@@ -14,7 +14,17 @@ public record HealDecision(Action action, Color color, List<String> failed, Stri
         /** Every active replica failed and the standby is warm and passing: flip to it, then repair. */
         FAIL_BACK,
         /** Every active replica failed and no healthy standby: deploy the active version again, gated. */
-        REDEPLOY;
+        REDEPLOY,
+        /**
+         * A replica still passes its check but degrades against its siblings (a trend in the metrics history: its
+         * latency or 5xx share): replace it in place before Consul calls it critical.
+         */
+        REPLACE_DEGRADED,
+        /**
+         * The whole active color, released a short while ago, degrades against what the warm standby did before the
+         * flip (its 5xx share), while its checks still pass: flip back to the standby.
+         */
+        ROLLBACK_DEGRADED;
 
         /** "fail-back": how logs, the history and a healing job's ACTION parameter name it. */
         public String label() {

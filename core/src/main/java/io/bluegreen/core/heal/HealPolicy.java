@@ -78,8 +78,8 @@ public final class HealPolicy {
     public static int urgency(HealDecision d, ServiceState state) {
         return switch (d.action()) {
             case NONE -> 0;
-            case REPLACE -> state.activeColor().map(a -> a == d.color()).orElse(false) ? 2 : 1;
-            case REDEPLOY -> 3;
+            case REPLACE, REPLACE_DEGRADED -> state.activeColor().map(a -> a == d.color()).orElse(false) ? 2 : 1;
+            case REDEPLOY, ROLLBACK_DEGRADED -> 3;
             case FAIL_BACK -> 4;
         };
     }

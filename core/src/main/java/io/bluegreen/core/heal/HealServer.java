@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +31,12 @@ public final class HealServer implements AutoCloseable {
     private final Secret secret;
     private final WatchReceiver receiver;
     private final Consumer<String> log;
+    private final Optional<Dashboard> dashboard;
 
-    private HealServer(HttpServer server, ExecutorService requests, Secret secret, WatchReceiver receiver, Consumer<String> log) {
+    private HealServer(HttpServer server, ExecutorService requests, Secret secret, WatchReceiver receiver, Consumer<String> log,
+                       Optional<Dashboard> dashboard) {
         this.server = server;
+        this.dashboard = dashboard;
         this.requests = requests;
         this.secret = secret;
         this.receiver = receiver;
@@ -45,6 +49,12 @@ public final class HealServer implements AutoCloseable {
      */
     public static HealServer start(InetSocketAddress listen, Secret secret, WatchReceiver receiver, Consumer<String> log)
             throws IOException {
+        return start(listen, secret, receiver, log, Optional.empty());
+    }
+
+    /** The same, also serving {@code dashboard}'s read-only pages: GET /metrics and /dashboard/. */
+    public static HealServer start(InetSocketAddress listen, Secret secret, WatchReceiver receiver, Consumer<String> log,
+                                   Optional<Dashboard> dashboard) throws IOException {
         WatchReceiver.requireValid(secret, "the heal server's secret");
         HttpServer http = HttpServer.create(listen, 16);
         ExecutorService requests = Executors.newFixedThreadPool(4, r -> {
@@ -52,7 +62,8 @@ public final class HealServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HealServer hs = new HealServer(http, requests, secret, receiver, line -> log.accept(line.replace(secret.reveal(), "****")));
+        HealServer hs = new HealServer(http, requests, secret, receiver, line -> log.accept(line.replace(secret.reveal(), "****")),
+                dashboard);
         http.createContext("/", hs::handle);
         http.setExecutor(requests);
         http.start();
@@ -66,6 +77,10 @@ public final class HealServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
+            if (dashboard.isPresent() && dashboard.get().serves(path)) {
+                answer(ex, dashboard.get().get(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery()));
+                return;
+            }
             String line = ex.getRequestMethod() + " " + abbreviate(path) + " from " + ex.getRemoteAddress().getAddress().getHostAddress();
             boolean rollback = path.startsWith(ROLLBACK_PATH);
             String prefix = rollback ? ROLLBACK_PATH : PATH;
@@ -84,6 +99,23 @@ public final class HealServer implements AutoCloseable {
             ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             ex.sendResponseHeaders(reply.status(), body.length);
             ex.getResponseBody().write(body);
+        }
+    }
+
+    /** A read-only page: never cached by the browser (it is live), framed by no other page, sniffed by none. */
+    private static void answer(HttpExchange ex, Dashboard.Page page) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", page.type());
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("X-Frame-Options", "DENY");
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:");
+        if (page.status() == 308) {
+            ex.getResponseHeaders().set("Location", "/dashboard/");
+        }
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(page.status(), head || page.body().length == 0 ? -1 : page.body().length);
+        if (!head) {
+            ex.getResponseBody().write(page.body());
         }
     }
 

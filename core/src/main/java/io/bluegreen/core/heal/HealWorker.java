@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One per service in the heal server: runs heals one at a time, off the caller's thread; a trigger that
@@ -46,8 +47,15 @@ public final class HealWorker implements AutoCloseable {
 
     public enum Trigger { QUEUED, COALESCED, STOPPED }
 
+    private final Optional<TrendWatch> trends;
+
     /** {@code log} receives one line per action, already redacted. */
     public HealWorker(String service, Systems sys, Healer healer, Consumer<String> log) {
+        this(service, sys, healer, log, Optional.empty());
+    }
+
+    /** With {@code trends}, a {@link TrendWatch} also hands this worker the replicas it sees degrade. */
+    public HealWorker(String service, Systems sys, Healer healer, Consumer<String> log, Optional<TrendSettings> trends) {
         this.service = service;
         this.sys = sys;
         this.healer = healer;
@@ -55,6 +63,7 @@ public final class HealWorker implements AutoCloseable {
         this.heals = Executors.newSingleThreadExecutor(r -> daemon(r, "heal-" + service));
         this.reconciler = daemon(this::reconcile, "reconcile-" + service);
         reconciler.start();
+        this.trends = trends.map(t -> new TrendWatch(service, sys, t, this::degraded, this.log));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -80,19 +89,27 @@ public final class HealWorker implements AutoCloseable {
         }
         heals.execute(() -> {
             queued.set(false);
-            runHeal(why, urgentNext.getAndSet(false));
+            runHeal(why, new Healer.Run(urgentNext.getAndSet(false)), run -> healer.heal(service, run));
         });
         return Trigger.QUEUED;
     }
 
-    private void runHeal(String why, boolean urgent) {
+    /** A trend rule's decision: run in turn with the other heals, through the same transition runner. */
+    private void degraded(HealDecision d) {
         if (stopped) {
             return;
         }
-        Healer.Run run = new Healer.Run(urgent);
+        log.accept("trends " + service + ": " + d.reason() + " -> " + d.action().label());
+        heals.execute(() -> runHeal("trend", new Healer.Run(true), run -> healer.healTrend(service, d, run)));
+    }
+
+    private void runHeal(String why, Healer.Run run, Function<Healer.Run, HealOutcome> heal) {
+        if (stopped) {
+            return;
+        }
         running = run;
         try {
-            HealOutcome o = healer.heal(service, run);
+            HealOutcome o = heal.apply(run);
             log.accept("heal " + service + " (" + why + "): " + o.outcome() + " (" + o.action().label() + ") in "
                     + o.durationMs() + " ms: " + o.reason());
         } catch (RuntimeException e) {
@@ -205,6 +222,7 @@ public final class HealWorker implements AutoCloseable {
 
     public void close(Duration wait) {
         stopped = true;
+        trends.ifPresent(TrendWatch::close);
         reconciler.interrupt();
         heals.shutdown();
         try {

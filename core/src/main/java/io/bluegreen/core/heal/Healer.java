@@ -98,6 +98,19 @@ public final class Healer {
             }
             decision = again;
         }
+        return actLimited(service, decision, run, t0);
+    }
+
+    /**
+     * A heal a trend rule decided (a replica degrading while it still passes): the trend was already held over its
+     * window, so no grace period; the incident note and the rate limit apply as to any heal.
+     */
+    public HealOutcome healTrend(String service, HealDecision decision, Run run) {
+        return actLimited(service, decision, run, System.nanoTime());
+    }
+
+    /** Once per incident, within the rate limit: acts, notes the incident, records the heal. */
+    private HealOutcome actLimited(String service, HealDecision decision, Run run, long t0) {
         String incident = decision.action() + " " + (decision.color() == null ? "" : decision.color().label()) + " "
                 + String.join(",", decision.failed());
         Optional<String> lastIncident = sys.store().readNote(service, INCIDENT_NOTE);
@@ -150,6 +163,11 @@ public final class Healer {
                     }
                 }
                 case REDEPLOY -> new Redeployment(sys, listener).redeploy(service, settings.lockWait(), run.cancel);
+                case REPLACE_DEGRADED -> new ReplicaReplacement(sys, listener)
+                        .replace(service, decision.color(), decision.failed(), settings.lockWait(), run.cancel, true);
+                // The degraded color stays as it is, now the standby: its version is what is wrong, a repair cannot help.
+                case ROLLBACK_DEGRADED -> new StandbyRollback(sys, listener)
+                        .rollback(service, OperationKind.FAIL_BACK, settings.lockWait(), run.cancel);
                 default -> throw new IllegalStateException("no action for " + decision.action());
             }
             return outcome(decision, HealOutcome.Result.HEALED, decision.reason(), t0);

@@ -42,6 +42,11 @@ final class SpecNode {
         return map.get(key);
     }
 
+    /** The value as parsed (marks the key known), for readers of types this class does not know. */
+    Object rawValue(String key) {
+        return raw(key);
+    }
+
     boolean has(String key) {
         return map.get(key) != null;
     }

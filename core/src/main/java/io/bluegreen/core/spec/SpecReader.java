@@ -94,6 +94,16 @@ public final class SpecReader {
         return out;
     }
 
+    /** An {@code analysis:} tree as {@link AnalysisSpec#asTree()} wrote it, validated again. */
+    public static AnalysisSpec analysis(Map<String, Object> tree) {
+        List<String> problems = new ArrayList<>();
+        Optional<AnalysisSpec> a = AnalysisReader.read(new SpecNode("", Map.of("analysis", tree), problems));
+        if (!problems.isEmpty() || a.isEmpty()) {
+            throw new InvalidSpecException(problems.isEmpty() ? List.of("analysis: missing") : problems);
+        }
+        return a.get();
+    }
+
     /** Validates a parsed tree; relative paths resolve against {@code base}. */
     public static DeploymentSpec fromTree(Map<String, Object> tree, Path base, Map<String, Object> overrides) {
         Map<String, Object> merged = new LinkedHashMap<>(tree);
@@ -124,7 +134,7 @@ public final class SpecReader {
                 root.problem("env", "name '" + k + "' is reserved: the tool sets BLUEGREEN_* variables itself"));
         List<String> networks = readNetworks(root);
         HealthSpec health = readHealth(root.child("health"));
-        VerifySpec verify = readVerify(root.child("verify"));
+        VerifySpec verify = readVerify(root.child("verify")).withAnalysis(AnalysisReader.read(root));
         SpecNode standby = root.child("standby");
         Duration keep = standby.duration("keep", Duration.ZERO, Duration.ofDays(30), Duration.ofMinutes(10));
         standby.rejectUnknown();

@@ -37,6 +37,11 @@ final class Fixture {
 
     /** Two replicas, one pass of the gate (so it completes on its first read), a short verify window (it is waited out). */
     static DeploymentSpec spec(String tag, String gateDeadline) {
+        return spec(tag, gateDeadline, Map.of());
+    }
+
+    /** The same with {@code extra} top-level fields (e.g. {@code analysis}). */
+    static DeploymentSpec spec(String tag, String gateDeadline, Map<String, Object> extra) {
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("service", SERVICE);
         tree.put("image", "registry.local:5000/vote");
@@ -48,6 +53,7 @@ final class Fixture {
         tree.put("verify", Map.of("window", "100ms"));
         tree.put("standby", Map.of("keep", "10m"));
         tree.put("router", Map.of("type", "none", "drain", "0"));
+        tree.putAll(extra);
         return SpecReader.fromTree(tree, Path.of("."), Map.of());
     }
 

@@ -299,7 +299,7 @@ public class PlannerTest {
     // --- release control -------------------------------------------------------------------------------------------
 
     private static final Release MANUAL = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("manual",
-            "1h", null, List.of()), io.bluegreen.core.spec.HooksSpec.NONE, null, null, null));
+            "1h", null, List.of()), io.bluegreen.core.spec.HooksSpec.NONE, null, null, null, null));
 
     private static Release withControl(Release r, ReleaseControl c) {
         return new Release(r.service(), r.version(), r.image(), r.digest(), r.replicas(), r.containerPort(), r.hostAddress(),
@@ -371,13 +371,13 @@ public class PlannerTest {
     public void aFirstReleaseHasNoProductionToShareSoItsCanaryStepsAreSkipped() {
         List<io.bluegreen.core.spec.PromotionSpec.Step> steps = List.of(new io.bluegreen.core.spec.PromotionSpec.Step(25, "5s"));
         Release canary = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("auto", "1h", null, steps),
-                io.bluegreen.core.spec.HooksSpec.NONE, null, null, null));
+                io.bluegreen.core.spec.HooksSpec.NONE, null, null, null, null));
         assertEquals(List.of(), Planner.deploy(healthy(ServiceState.empty("vote")), canary, OperationKind.DEPLOY, "d1", NOW)
                 .control().steps());
         assertEquals(steps, Planner.deploy(healthy(state(BLUE, color(BLUE, "d1", 2, RECIPE), null)), canary,
                 OperationKind.DEPLOY, "d2", NOW).control().steps());
         Release manual = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("manual", "1h", null,
-                steps), io.bluegreen.core.spec.HooksSpec.NONE, null, null, null));
+                steps), io.bluegreen.core.spec.HooksSpec.NONE, null, null, null, null));
         ServiceState empty = ServiceState.empty("vote");
         Transition first = Planner.deploy(healthy(empty), manual, OperationKind.DEPLOY, "d1", NOW);
         List<Replica> started = List.of(1, 2).stream().map(i -> new Replica(id(BLUE, "d1", i), "c", "vote", BLUE, "v2", "d1",

@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Stack {
     public static final Path ROOT = findRoot();
     public static final String REGISTRY = "127.0.0.1:5000";
+    /** The data collector scripts/stack.sh starts; it scrapes every target file in <state>/prometheus/targets. */
+    public static final String PROMETHEUS = "http://127.0.0.1:9090";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Stack() {
@@ -79,6 +81,19 @@ public final class Stack {
             fail("examples/vote/busybox is missing: scripts/stack.sh up puts it there");
         }
         return bg;
+    }
+
+    /** Fails (with the command that starts it) unless the stack's Prometheus answers. */
+    public static void requirePrometheus() {
+        if (get(PROMETHEUS + "/-/ready").status() != 200) {
+            fail("Prometheus does not answer at " + PROMETHEUS + ": run scripts/stack.sh up, or scripts/test.sh");
+        }
+    }
+
+    /** The folder the stack's Prometheus discovers targets in (file_sd), as scripts/stack.sh makes it. */
+    public static Path prometheusTargets() {
+        String dir = System.getenv("BLUEGREEN_STACK_DIR");
+        return (dir == null || dir.isBlank() ? ROOT.resolve(".stack") : Path.of(dir)).resolve("prometheus/targets");
     }
 
     /** A service name no other test uses. */

@@ -2,10 +2,11 @@ package io.bluegreen.core.engine.port;
 
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.engine.ReplicaUsage;
 import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +46,11 @@ public interface ReplicaCluster {
      */
     default boolean startsPartOfADeploy() {
         return true;
+    }
+
+    /** Memory and CPU of a running replica, for /metrics; empty where this cluster cannot say (the default). */
+    default Optional<ReplicaUsage> usage(Replica replica) {
+        return Optional.empty();
     }
 
     /**

@@ -26,6 +26,7 @@ public final class World {
     public final FakeImages images = new FakeImages(faults);
     public final FakeRouter router = new FakeRouter(faults);
     private final FakeHooks hooks = new FakeHooks();
+    public final FakeMetrics metrics = new FakeMetrics();
     private final Systems systems;
 
     /** Everything a transition may change, as values: two equal snapshots are the same world. */
@@ -38,7 +39,7 @@ public final class World {
         this.cluster = new FakeCluster(faults, startsPartOfADeploy);
         // Both router lookups answer the one proxy, whatever spec or recorded state asks for it.
         this.systems = new Systems(cluster, images, registry, store, lock, spec -> router, state -> router,
-                hooks, new Redactor(List.of()), new TickingClock());
+                hooks, new Redactor(List.of()), new TickingClock(), uri -> metrics);
     }
 
     public FakeHooks hooks() {
