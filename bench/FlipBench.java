@@ -56,6 +56,8 @@ public final class FlipBench {
     static final int LOAD = Integer.getInteger("bench.load", 32);
     static final int CLI_ROLLBACKS = Integer.getInteger("bench.cliRollbacks", 20);
     static final int CLI_DEPLOYS = Integer.getInteger("bench.cliDeploys", 2);
+    /** router.haproxy.serverMaxconn for every HAProxy flip (0: none): requests beyond it wait in HAProxy's queue. */
+    static final int MAXCONN = Integer.getInteger("bench.maxconn", 0);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -104,9 +106,10 @@ public final class FlipBench {
                     standby: { keep: 1h }
                     router:
                       type: haproxy
-                      haproxy: { socket: %s, backend: %s, backendFile: %s }
+                      haproxy: { socket: %s, backend: %s, backendFile: %s%s }
                     """.formatted(service, tag, ROOT.resolve("examples/vote"), tag, REPLICAS, hap.get("url"),
-                    hap.get("socket"), hap.get("backend"), hap.get("backendFile")));
+                    hap.get("socket"), hap.get("backend"), hap.get("backendFile"),
+                    MAXCONN > 0 ? ", serverMaxconn: " + MAXCONN : ""));
             new Deployer(sys, e -> { }).deploy(SpecReader.read(spec, Map.of()));
         }
         List<Path> specs = List.of(dir.resolve("v1.yml"), dir.resolve("v2.yml"));
@@ -114,7 +117,8 @@ public final class FlipBench {
         List<Endpoint> green = endpoints(sys, service, "green");
 
         List<Row> rows = new ArrayList<>();
-        TrafficRouter haproxy = new HaproxyRouter(hap.get("socket"), hap.get("backend"), Path.of(hap.get("backendFile")));
+        TrafficRouter haproxy = new HaproxyRouter(hap.get("socket"), hap.get("backend"), Path.of(hap.get("backendFile")),
+                MAXCONN > 0 ? java.util.Optional.of(MAXCONN) : java.util.Optional.empty());
         Flip hapFlip = (to, c) -> haproxy.route(service, to, "bench " + c);
         rows.add(run("HAProxy (runtime API)", hap.get("url"), CONNECTIONS, blue, green, hapFlip));
         TrafficRouter nginx = new NginxRouter(Path.of(ngx.get("upstreamFile")), Path.of(ngx.get("configFile")), "nginx");

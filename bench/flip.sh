@@ -8,7 +8,9 @@
 # wall time next to the time it reports, deploy wall time with its retire phase.
 # usage: bench/flip.sh [-Dbench.flips=20] [-Dbench.replicas=6] [-Dbench.connections=12] [-Dbench.steady=6]
 #                      [-Dbench.interval=500] [-Dbench.rollbacks=10] [-Dbench.sweep=12,32,64] [-Dbench.load=32]
-#                      [-Dbench.cliRollbacks=20] [-Dbench.cliDeploys=2]
+#                      [-Dbench.cliRollbacks=20] [-Dbench.cliDeploys=2] [-Dbench.maxconn=0]
+# -Dbench.maxconn=N gives every HAProxy server maxconn N (router.haproxy.serverMaxconn): requests beyond it queue in
+# HAProxy instead of in the replica's accept backlog.
 # Figures go to stdout; progress to stderr.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,7 +19,7 @@ for tool in java mvn wrk haproxy nginx; do
   command -v "$tool" >/dev/null 2>&1 || { echo "flip.sh: '$tool' is not installed (scripts/install.sh)" >&2; exit 2; }
 done
 for arg in "$@"; do
-  [[ $arg =~ ^-Dbench\.(flips|replicas|connections|steady|interval|rollbacks|load|cliRollbacks|cliDeploys)=[0-9]{1,5}$ \
+  [[ $arg =~ ^-Dbench\.(flips|replicas|connections|steady|interval|rollbacks|load|cliRollbacks|cliDeploys|maxconn)=[0-9]{1,5}$ \
      || $arg =~ ^-Dbench\.sweep=[0-9]{1,4}(,[0-9]{1,4}){0,5}$ ]] \
     || { echo "flip.sh: unknown option '$arg' (see the usage in $0)" >&2; exit 2; }
 done

@@ -108,7 +108,8 @@ defaults
     # (what a deploy runs once its drain bound has passed) on a server still in service: the new color.
     retry-on conn-failure empty-response response-timeout
     # No server maxconn, so no per-server queue: a request waits in the server's accept backlog, not here.
-    # With a server maxconn (in backend.cfg), requests queued for a server count as in flight to it (qcur)
+    # With a server maxconn (router.haproxy.serverMaxconn: servers added at run time do not inherit default-server),
+    # requests queued for a server count as in flight to it (qcur)
     # when a deploy drains it, like the ones it serves (scur).
     timeout connect 2s
     timeout client 60s

@@ -30,11 +30,14 @@ public final class HaproxyRouter implements TrafficRouter {
     private final HaproxyRuntime runtime;
     private final String backend;
     private final Path backendFile;
+    private final Optional<Integer> serverMaxconn;
 
-    public HaproxyRouter(String socket, String backend, Path backendFile) {
+    /** {@code serverMaxconn}: the {@code maxconn} of every server this router adds (empty: none). */
+    public HaproxyRouter(String socket, String backend, Path backendFile, Optional<Integer> serverMaxconn) {
         this.runtime = new HaproxyRuntime(socket);
         this.backend = backend;
         this.backendFile = backendFile;
+        this.serverMaxconn = serverMaxconn;
     }
 
     @Override
@@ -138,7 +141,7 @@ public final class HaproxyRouter implements TrafficRouter {
 
     @Override
     public RouterState state() {
-        return RouterState.haproxy(runtime.address(), backend, backendFile.toString());
+        return RouterState.haproxy(runtime.address(), backend, backendFile.toString(), serverMaxconn.orElse(null));
     }
 
     private void apply(List<Endpoint> targets, String note) {
@@ -187,7 +190,7 @@ public final class HaproxyRouter implements TrafficRouter {
     /** Adds a server for {@code e} when there is none ({@code s} null; HAProxy adds it in maintenance), else checks it. */
     private void present(Server s, Endpoint e) {
         if (s == null) {
-            runtime.expect("add server " + backend + "/" + name(e) + " " + e, Set.of("New server registered."));
+            runtime.expect("add server " + backend + "/" + name(e) + " " + e + maxconn(), Set.of("New server registered."));
         } else if (!s.endpoint().equals(e)) {
             throw new RouterException("server " + backend + "/" + s.name() + " points at " + s.endpoint() + ", not " + e);
         }
@@ -239,7 +242,7 @@ public final class HaproxyRouter implements TrafficRouter {
         }
         List<String> mine = new ArrayList<>();
         mine.add("    " + MARK + " " + note.replaceAll("[\\r\\n]", " ") + ". The server lines are rewritten after every flip.");
-        targets.forEach(e -> mine.add("    server " + name(e) + " " + e));
+        targets.forEach(e -> mine.add("    server " + name(e) + " " + e + maxconn()));
         lines.addAll(at, mine);
         AtomicFile.write(backendFile, Optional.of(String.join("\n", lines) + "\n"));
     }
@@ -260,6 +263,10 @@ public final class HaproxyRouter implements TrafficRouter {
             }
         }
         throw new RouterException("HAProxy backend file " + backendFile + " has no 'backend " + backend + "' line");
+    }
+
+    private String maxconn() {
+        return serverMaxconn.map(m -> " maxconn " + m).orElse("");
     }
 
     /** Server names are the endpoints themselves: a flip back finds the standby's servers by address. */

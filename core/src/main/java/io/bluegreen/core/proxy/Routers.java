@@ -18,7 +18,7 @@ public final class Routers {
             }
             case HAPROXY -> {
                 RouterSpec.Haproxy h = spec.haproxy().orElseThrow();
-                yield new HaproxyRouter(h.socket(), h.backend(), h.backendFile());
+                yield new HaproxyRouter(h.socket(), h.backend(), h.backendFile(), h.serverMaxconn());
             }
             case NONE -> new NoTrafficRouter();
         };
@@ -30,7 +30,8 @@ public final class Routers {
         }
         return switch (state.type()) {
             case "nginx" -> new NginxRouter(Path.of(state.upstreamFile()), Path.of(state.configFile()), state.binary());
-            case "haproxy" -> new HaproxyRouter(state.socket(), state.backend(), Path.of(state.backendFile()));
+            case "haproxy" -> new HaproxyRouter(state.socket(), state.backend(), Path.of(state.backendFile()),
+                    java.util.Optional.ofNullable(state.serverMaxconn()));
             default -> throw new IllegalStateException("unknown router type in state: " + state.type());
         };
     }

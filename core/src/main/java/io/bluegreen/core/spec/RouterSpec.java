@@ -24,9 +24,12 @@ public record RouterSpec(Type type, Optional<Nginx> nginx, Optional<Haproxy> hap
 
     /**
      * {@code socket} is the admin socket (a unix socket path, or host:port); the tool owns the server lines of
-     * {@code backendFile}, the file holding the {@code backend} section that HAProxy loads at start.
+     * {@code backendFile}, the file holding the {@code backend} section that HAProxy loads at start. With
+     * {@code serverMaxconn}, each server it adds takes at most that many requests at once; HAProxy queues the rest
+     * (a server added at run time does not inherit {@code default-server}).
      */
-    public record Haproxy(String socket, String backend, Path backendFile, Optional<String> previewBackend) {
+    public record Haproxy(String socket, String backend, Path backendFile, Optional<String> previewBackend,
+                          Optional<Integer> serverMaxconn) {
     }
 
     /** The preview route: the same proxy, driving the preview backend (or upstream file) instead. */
@@ -35,7 +38,8 @@ public record RouterSpec(Type type, Optional<Nginx> nginx, Optional<Haproxy> hap
             case NGINX -> nginx.get().previewUpstreamFile().map(f -> new RouterSpec(type,
                     Optional.of(new Nginx(f, nginx.get().configFile(), nginx.get().binary(), Optional.empty())), haproxy, drain));
             case HAPROXY -> haproxy.get().previewBackend().map(b -> new RouterSpec(type, nginx, Optional.of(
-                    new Haproxy(haproxy.get().socket(), b, haproxy.get().backendFile(), Optional.empty())), drain));
+                    new Haproxy(haproxy.get().socket(), b, haproxy.get().backendFile(), Optional.empty(),
+                            haproxy.get().serverMaxconn())), drain));
             case NONE -> Optional.empty();
         };
     }

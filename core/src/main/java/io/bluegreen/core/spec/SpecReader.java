@@ -270,8 +270,10 @@ public final class SpecReader {
                 if (preview.isPresent() && preview.get().equals(backend)) {
                     h.problem("previewBackend", "must not be the production backend " + backend);
                 }
+                Optional<Integer> maxconn = h.has("serverMaxconn") ? Optional.of(h.integer("serverMaxconn", 1, 100_000, 1))
+                        : Optional.empty();
                 haproxy = Optional.ofNullable(socket == null || backend == null || backendFile == null ? null
-                        : new RouterSpec.Haproxy(socket, backend, backendFile, preview));
+                        : new RouterSpec.Haproxy(socket, backend, backendFile, preview, maxconn));
             }
             case "none" -> { }
             default -> r.problem("type", SpecNode.quote(type) + " is not a router type (nginx, haproxy, none)");

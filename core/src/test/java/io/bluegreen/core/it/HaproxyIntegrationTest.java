@@ -115,6 +115,21 @@ public class HaproxyIntegrationTest {
         }
     }
 
+    /** router.haproxy.serverMaxconn reaches every server the tool adds, at run time and in the backend file. */
+    @Test
+    public void serversAreAddedWithTheSpecsMaxconn() throws Exception {
+        String yaml = Files.readString(Specs.write(tmp.getRoot().toPath(), service, "v1", haproxy, "10m", null))
+                .replace("backendFile: " + haproxy.backendFile + " }", "backendFile: " + haproxy.backendFile + ", serverMaxconn: 7 }");
+        java.nio.file.Path f = tmp.getRoot().toPath().resolve("maxconn.yml");
+        Files.writeString(f, yaml);
+        deploy(io.bluegreen.core.spec.SpecReader.read(f, java.util.Map.of()), events::add);
+        List<String> slim = haproxy.admin("show stat -1 4 -1").lines().filter(l -> l.startsWith(haproxy.backend + ","))
+                .filter(l -> !l.contains(",BACKEND,")).map(l -> l.split(",", -1)[6]).toList();
+        assertEquals(List.of("7", "7"), slim);
+        String file = Files.readString(haproxy.backendFile);
+        endpoints("blue").forEach(e -> assertTrue(file, file.contains("server " + e + " " + e + " maxconn 7")));
+    }
+
     @Test
     public void aRestartedHaproxyServesTheActiveColor() throws Exception {
         deploy("v1");

@@ -358,6 +358,19 @@ public class SpecReaderTest {
     }
 
     @Test
+    public void haproxyServerMaxconnIsOptionalAndBounded() throws IOException {
+        Files.writeString(dir.resolve("backend.cfg"), "backend vote\n");
+        String hap = FULL.replace("""
+                router:
+                  type: nginx
+                  nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
+                """, "router: { type: haproxy, haproxy: { socket: 127.0.0.1:9999, backend: vote, backendFile: backend.cfg%s } }\n");
+        assertEquals(Optional.empty(), read(hap.formatted("")).router().haproxy().orElseThrow().serverMaxconn());
+        assertEquals(Optional.of(8), read(hap.formatted(", serverMaxconn: 8")).router().haproxy().orElseThrow().serverMaxconn());
+        assertProblem(hap.formatted(", serverMaxconn: 0"), "router.haproxy.serverMaxconn", "must be from 1 to 100000");
+    }
+
+    @Test
     public void badReleaseControlIsRefusedNamingTheField() throws IOException {
         assertProblem(FULL + "promotion: { mode: later }\n", "promotion.mode", "is not a promotion mode");
         assertProblem(FULL + "promotion: { timeout: 10m, after: 1h }\n", "promotion.after", "is not before promotion.timeout");

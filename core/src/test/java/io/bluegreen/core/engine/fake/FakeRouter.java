@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /** A proxy that only records where traffic goes; its snapshot is that list of endpoints. */
 public final class FakeRouter implements TrafficRouter {
-    public static final RouterState STATE = new RouterState("fake", null, null, null, null, null, null);
+    public static final RouterState STATE = new RouterState("fake", null, null, null, null, null, null, null);
     private final Faults faults;
     private List<String> routed; // null: nothing was ever routed
 
