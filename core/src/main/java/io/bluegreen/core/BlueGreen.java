@@ -22,6 +22,7 @@ import io.bluegreen.core.engine.Promotion;
 import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.Redeployment;
 import io.bluegreen.core.engine.ServiceRepair;
+import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.StatusReader;
 import io.bluegreen.core.engine.StatusReport;
@@ -121,7 +122,12 @@ public final class BlueGreen implements Closeable {
 
     /** What a preview's deadlines ask for now (abort past its timeout, promote past its bake time), done; empty: nothing due. */
     public Optional<Promotion.Settled> settleDue(String service, DeployListener events) {
-        return new Promotion(systemsForService(service), events).settleDue(service, ROLLBACK_LOCK_WAIT);
+        // One KV read decides: without a preview (nearly always) nothing more is read and no remote cluster is opened.
+        ServiceState state = systems.store().readState(service).value();
+        if (state.inPreview().isEmpty()) {
+            return Optional.empty();
+        }
+        return new Promotion(systemsFor(state.runsOn()), events).settleDue(service, ROLLBACK_LOCK_WAIT);
     }
 
     /** Traffic back to the warm standby, on the engines the service runs on. */

@@ -389,12 +389,12 @@ public class SpecReaderTest {
 
     @Test
     public void theConsulAgentOfANodeIsAnHttpAddressWithAPort() throws IOException {
-        TargetSpec t = read(FULL + "target: { type: engines, engines: [ { name: e1, host: \"unix:///e1.sock\", address: 10.213.11.2,"
-                + " consul: \"http://10.213.11.2:8500\" } ] }\n").target();
-        assertEquals("http://10.213.11.2:8500", t.engines().get(0).consul());
+        TargetSpec t = read(FULL + "target: { type: engines, engines: [ { name: e1, host: \"unix:///e1.sock\", address: 127.0.0.1,"
+                + " consul: \"http://127.0.0.1:8500\" } ] }\n").target();
+        assertEquals("http://127.0.0.1:8500", t.engines().get(0).consul());
         assertEquals(Integer.valueOf(8500), read(FULL + "target: { swarm: { host: \"unix:///s.sock\", consulPort: 8500 } }\n")
                 .target().swarm().consulPort());
-        for (String bad : List.of("10.213.11.2:8500", "http://10.213.11.2", "ftp://a:1", "http://a:99999", "http://u:p@a:8500")) {
+        for (String bad : List.of("127.0.0.1:8500", "http://127.0.0.1", "ftp://a:1", "http://a:99999", "http://u:p@a:8500")) {
             assertProblem(FULL + "target: { type: engines, engines: [ { name: e1, host: \"unix:///e1.sock\", consul: \"" + bad
                     + "\" } ] }\n", "target.engines[0].consul", bad.equals("http://a:99999") ? "outside 1..65535" : "is not http(s)://ADDRESS:PORT");
         }
