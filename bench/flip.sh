@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # The flip benchmark: HAProxy (runtime API), nginx as the tool drives it, and a naive nginx (rewrite + reload)
 # under the same wrk keep-alive load on loopback, each flipped back and forth; then rollback-to-standby timing.
-# Needs the local stack (scripts/stack.sh up) and wrk. Runs a few minutes at most; removes what it created.
+# Needs the local stack (scripts/stack.sh up) and wrk. Runs about eight minutes, twelve at most; removes what it created.
 #
 # Then the HAProxy flip again at each connection count of bench.sweep (failed requests per flip), and
 # bin/bluegreen itself (JVM start included) idle and under bench.load connections through HAProxy: rollback
 # wall time next to the time it reports, deploy wall time with its retire phase.
 # usage: bench/flip.sh [-Dbench.flips=20] [-Dbench.replicas=6] [-Dbench.connections=12] [-Dbench.steady=6]
 #                      [-Dbench.interval=500] [-Dbench.rollbacks=10] [-Dbench.sweep=12,32,64] [-Dbench.load=32]
-#                      [-Dbench.cliRollbacks=20] [-Dbench.cliDeploys=2] [-Dbench.maxconn=0]
-# -Dbench.maxconn=N gives every HAProxy server maxconn N (router.haproxy.serverMaxconn): requests beyond it queue in
-# HAProxy instead of in the replica's accept backlog.
+#                      [-Dbench.cliRollbacks=20] [-Dbench.cliDeploys=2] [-Dbench.maxconn=8]
+# -Dbench.maxconn=N: the deploys' router.haproxy.serverMaxconn (0: none); requests beyond N per replica queue in
+# HAProxy instead of in the replica's accept backlog (busybox httpd's is 9). With N > 0 a second HAProxy whose
+# servers have no maxconn is flipped beside it at every connection count. The "drops" column counts the
+# connections the replicas' kernels dropped from a full accept queue (ListenDrops) during each row's flips.
+# The rollbacks are timed three ways: in-process, bin/bluegreen (JVM start included) and bin/bluegreen through a
+# running heal server (BLUEGREEN_HEAL_URL, no JVM started).
 # Figures go to stdout; progress to stderr.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,4 +29,4 @@ for arg in "$@"; do
 done
 "$ROOT/scripts/stack.sh" status >/dev/null || { echo "flip.sh: the stack is not up: run scripts/stack.sh up" >&2; exit 3; }
 "$ROOT/bin/bluegreen" --version >/dev/null   # builds the CLI (and core) when their sources changed
-exec timeout 600 java -Dbench.root="$ROOT" "$@" -cp "$ROOT/cli/target/classes:$ROOT/cli/target/lib/*" "$ROOT/bench/FlipBench.java"
+exec timeout 720 java -Dbench.root="$ROOT" "$@" -cp "$ROOT/cli/target/classes:$ROOT/cli/target/lib/*" "$ROOT/bench/FlipBench.java"
