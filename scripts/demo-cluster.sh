@@ -76,7 +76,8 @@ verify: { window: 3s, url: "http://127.0.0.1:$PORT/" }
 standby: { keep: 10m }
 router:
   type: haproxy
-  haproxy: { socket: $(field socket), backend: $(field backend), backendFile: $(field backendFile) }
+  # serverMaxconn under busybox httpd's listen backlog (9): HAProxy queues the excess (README, "HAProxy under load")
+  haproxy: { socket: $(field socket), backend: $(field backend), backendFile: $(field backendFile), serverMaxconn: 8 }
 target:
   type: engines
   engines:

@@ -107,10 +107,11 @@ defaults
     # empty-response also replays a request whose server stream was ended by 'shutdown sessions server'
     # (what a deploy runs once its drain bound has passed) on a server still in service: the new color.
     retry-on conn-failure empty-response response-timeout
-    # No server maxconn, so no per-server queue: a request waits in the server's accept backlog, not here.
-    # With a server maxconn (router.haproxy.serverMaxconn: servers added at run time do not inherit default-server),
-    # requests queued for a server count as in flight to it (qcur)
-    # when a deploy drains it, like the ones it serves (scur).
+    # Servers carry no maxconn unless the deploy spec sets router.haproxy.serverMaxconn (servers added at run time
+    # do not inherit default-server). Set it below the replicas' accept backlog: beyond it HAProxy queues the
+    # request here, where a replica with a full backlog would drop the SYN and cost the request 1 s or more (see
+    # the README, "HAProxy under load"). Requests queued for a server count as in flight to it (qcur) when a
+    # deploy drains it, like the ones it serves (scur).
     timeout connect 2s
     timeout client 60s
     timeout server 60s
