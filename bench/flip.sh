@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The flip benchmark: HAProxy (runtime API), nginx as the tool drives it, and a naive nginx (rewrite + reload)
-# under the same wrk keep-alive load on loopback, each flipped back and forth; then rollback-to-standby timing.
-# Needs the local stack (scripts/stack.sh up) and wrk. Runs about eight minutes, twelve at most; removes what it created.
-#
-# Then the HAProxy flip again at each connection count of bench.sweep (failed requests per flip), and
-# bin/bluegreen itself (JVM start included) idle and under bench.load connections through HAProxy: rollback
-# wall time next to the time it reports, deploy wall time with its retire phase.
+# The flip benchmark: the deploys' HAProxy (runtime API, servers with maxconn), a second HAProxy whose servers have
+# none, nginx as the tool drives it, a naive nginx (rewrite + reload) and nginx without client keep-alive, under
+# the same wrk keep-alive load on loopback, each flipped back and forth: the HAProxy rows first, again at each
+# connection count of bench.sweep (failed requests per flip), the nginx rows last. Then rollback-to-standby timing
+# in-process, and bin/bluegreen itself idle and under bench.load connections through HAProxy: rollback wall time
+# next to the time it reports, deploy wall time with its retire phase.
+# Needs the local stack (scripts/stack.sh up) and wrk. Runs about eight minutes, twelve at most; removes what it
+# created.
 # usage: bench/flip.sh [-Dbench.flips=20] [-Dbench.replicas=6] [-Dbench.connections=12] [-Dbench.steady=6]
 #                      [-Dbench.interval=500] [-Dbench.rollbacks=10] [-Dbench.sweep=12,32,64] [-Dbench.load=32]
 #                      [-Dbench.cliRollbacks=20] [-Dbench.cliDeploys=2] [-Dbench.maxconn=8]
