@@ -3,12 +3,12 @@
 # run) and three nodes, each node a Docker engine with its own Consul client agent, every one of them in its own
 # network namespace made by scripts/engines.sh, gossip and RPC only between those namespaces.
 #
-#   namespace  address        runs
-#   bg-eng21   10.213.21.2    Consul server s21        (HTTP 10.213.21.2:8500)
-#   bg-eng22   10.213.22.2    Consul server s22
-#   bg-eng23   10.213.23.2    Consul server s23
-#   bg-eng20   10.213.20.2    Consul client "manager"  (the deployer's agent: CONSUL_HTTP_ADDR=10.213.20.2:8500)
-#   bg-eng11   10.213.11.2    engine eng11 (dockerd) + Consul client "eng11" (HTTP on the engine's address :8500)
+#   namespace  runs (each at the address scripts/engines.sh gives namespace bg-engI; `up` prints every URL)
+#   bg-eng21   Consul server s21
+#   bg-eng22   Consul server s22
+#   bg-eng23   Consul server s23
+#   bg-eng20   Consul client "manager"  (the deployer's agent: CONSUL_HTTP_ADDR is its URL as `up` prints it)
+#   bg-eng11   engine eng11 (dockerd) + Consul client "eng11" (HTTP on the engine's address :8500)
 #   bg-eng12, bg-eng13        the same for eng12 (zone b) and eng13 (zone a)
 # Engines 1..9 (the multi-engine tests') and the stack's dev agent on 127.0.0.1:8500 are never touched.
 #

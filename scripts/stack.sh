@@ -262,29 +262,37 @@ ensure_registry_auth() {
   AUTH_CHANGED=1
 }
 
-up_consul() {
-  local pid log=$LOG_DIR/consul.log rc=0
-  pid=$(our_pid consul)
-  if consul_answers; then
-    say "consul already running at $CONSUL_ADDR (leader $(consul_leader))"
+# up_answering PART ADDR PROBE LACKS CMD...: a PART that PROBE finds answering at ADDR is left alone; ours that does
+# not (LACKS says what it lacks: "has no leader") is restarted; else CMD is started and waited for (SERVICE_WAIT).
+up_answering() {
+  local part=$1 addr=$2 probe=$3 lacks=$4 pid log=$LOG_DIR/$1.log rc=0
+  shift 4
+  pid=$(our_pid "$part")
+  if "$probe"; then
+    say "$part already running at $addr"
     return 0
   fi
   if [ -n "$pid" ]; then
-    warn "consul (pid $pid) started earlier by stack.sh has no leader; restarting it"
-    stop_pid "$pid" consul || true
+    warn "$part (pid $pid) started earlier by stack.sh $lacks; restarting it"
+    stop_pid "$pid" "$part" || true
   fi
-  # -dev keeps everything in memory; no update check may leave this machine.
-  spawn consul "$log" env CHECKPOINT_DISABLE=1 consul agent -dev -client 127.0.0.1 -bind 127.0.0.1 \
-    -hcl 'disable_update_check = true'
+  spawn "$part" "$log" "$@"
   pid=$SPAWNED
-  printf '%s consul\n' "$pid" >"$(pidfile consul)"
-  wait_until "$SERVICE_WAIT" "$pid" consul_answers || rc=$?
+  # CMD may run PART through a wrapper that execs it (env ...): the pid file names PART, what the process becomes.
+  printf '%s %s\n' "$pid" "$part" >"$(pidfile "$part")"
+  wait_until "$SERVICE_WAIT" "$pid" "$probe" || rc=$?
   if [ $rc -ne 0 ]; then
     log_tail "$log"
-    [ $rc -eq 2 ] && die "consul (pid $pid) exited (is $CONSUL_ADDR taken?); log $log"
-    die "consul (pid $pid) elected no leader within ${SERVICE_WAIT}s; log $log"
+    [ $rc -eq 2 ] && die "$part (pid $pid) exited (is $addr taken?); log $log"
+    die "$part (pid $pid) at $addr still $lacks after ${SERVICE_WAIT}s; log $log"
   fi
-  started consul "$pid" "$log"
+  started "$part" "$pid" "$log"
+}
+
+# -dev keeps everything in memory; no update check may leave this machine.
+up_consul() {
+  up_answering consul "$CONSUL_ADDR" consul_answers "has no leader" \
+    env CHECKPOINT_DISABLE=1 consul agent -dev -client 127.0.0.1 -bind 127.0.0.1 -hcl 'disable_update_check = true'
 }
 
 # Prometheus scrapes every target file in <state>/prometheus/targets (file_sd: watched, so HAProxy instances and heal
@@ -308,30 +316,12 @@ CFG
   if cmp -s "$tmp" "$file"; then rm -f "$tmp"; else mv -f "$tmp" "$file"; fi
 }
 
+# Two days of history are plenty for the dashboard and the trend rules; the local stack keeps nothing longer.
 up_prometheus() {
-  local pid log=$LOG_DIR/prometheus.log rc=0
   write_prometheus_config
-  pid=$(our_pid prometheus)
-  if prometheus_answers; then
-    say "prometheus already running at $PROMETHEUS_ADDR"
-    return 0
-  fi
-  if [ -n "$pid" ]; then
-    warn "prometheus (pid $pid) started earlier by stack.sh does not answer; restarting it"
-    stop_pid "$pid" prometheus || true
-  fi
-  # Two days of history are plenty for the dashboard and the trend rules; the local stack keeps nothing longer.
-  spawn prometheus "$log" prometheus --config.file "$PROMETHEUS_DIR/prometheus.yml" \
-    --storage.tsdb.path "$PROMETHEUS_DIR/data" --storage.tsdb.retention.time 2d \
-    --web.listen-address "$PROMETHEUS_ADDR"
-  pid=$SPAWNED
-  wait_until "$SERVICE_WAIT" "$pid" prometheus_answers || rc=$?
-  if [ $rc -ne 0 ]; then
-    log_tail "$log"
-    [ $rc -eq 2 ] && die "prometheus (pid $pid) exited (is $PROMETHEUS_ADDR taken?); log $log"
-    die "prometheus (pid $pid) did not answer at $PROMETHEUS_ADDR within ${SERVICE_WAIT}s; log $log"
-  fi
-  started prometheus "$pid" "$log"
+  up_answering prometheus "$PROMETHEUS_ADDR" prometheus_answers "does not answer" \
+    prometheus --config.file "$PROMETHEUS_DIR/prometheus.yml" --storage.tsdb.path "$PROMETHEUS_DIR/data" \
+    --storage.tsdb.retention.time 2d --web.listen-address "$PROMETHEUS_ADDR"
 }
 
 busybox_is_static() {
