@@ -39,6 +39,7 @@ import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.hooks.LocalHookRunner;
 import io.bluegreen.core.prometheus.PrometheusClient;
 import io.bluegreen.core.proxy.Routers;
+import io.bluegreen.core.proxy.UrlProbe;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.TargetSpec;
 import java.io.Closeable;
@@ -93,8 +94,8 @@ public final class BlueGreen implements Closeable {
         ConsulAgent consul = new ConsulAgent(connections);
         Systems systems = new Systems(new DockerReplicaCluster(docker), new DockerImageStore(docker),
                 new ConsulServiceRegistry(consul), new ConsulStateStore(consul), new ConsulServiceLock(consul),
-                Routers::forSpec, Routers::forState, new LocalHookRunner(), new Redactor(connections.secrets()),
-                Clock.systemUTC(), PrometheusClient::new);
+                Routers::forSpec, Routers::forRef, new LocalHookRunner(), new Redactor(connections.secrets()),
+                Clock.systemUTC(), PrometheusClient::new, UrlProbe::start);
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
                 ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker),
                 cluster -> new ConsulServiceRegistry(consul, cluster::nodeAgent));
@@ -218,8 +219,8 @@ public final class BlueGreen implements Closeable {
 
     private Systems on(ReplicaCluster cluster) {
         return new Systems(cluster, systems.images(), registryOn.apply(cluster), systems.store(), systems.lock(),
-                systems.routerForSpec(), systems.routerForState(), systems.hooks(), systems.redactor(), systems.clock(),
-                systems.metrics());
+                systems.routerForSpec(), systems.routerFor(), systems.hooks(), systems.redactor(), systems.clock(),
+                systems.metrics(), systems.prober());
     }
 
     /**

@@ -63,7 +63,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
     }
 
     @Override
-    public void register(Replica replica, String digest, HealthSpec health, boolean preview) {
+    public void register(Replica replica, String digest, HealthSpec health, Audience audience) {
         Map<String, Object> check = new LinkedHashMap<>();
         check.put("CheckID", "service:" + replica.id());
         check.put("Name", "HTTP " + health.path() + " of " + replica.id());
@@ -78,7 +78,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         service.put("ID", replica.id());
         service.put("Name", replica.service());
         List<String> tags = new java.util.ArrayList<>(List.of(replica.color().label(), "version-" + replica.version()));
-        if (preview) {
+        if (audience == Audience.PREVIEW) {
             tags.add("preview");
         }
         service.put("Tags", tags);

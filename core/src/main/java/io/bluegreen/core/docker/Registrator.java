@@ -213,7 +213,8 @@ public final class Registrator implements Closeable {
                     .filter(s -> r.deployId().equals(s.deployId()) && s.recipe() != null);
             if (color.isPresent()) {
                 registry.register(r, color.get().digest(), color.get().recipe().health(),
-                        state.inPreview().map(p -> p.previewColor() == r.color()).orElse(false));
+                        state.inPreview().filter(p -> p.previewColor() == r.color()).isPresent()
+                                ? ServiceRegistry.Audience.PREVIEW : ServiceRegistry.Audience.PRODUCTION);
                 return Optional.of(r.id());
             }
         }

@@ -45,8 +45,8 @@ public final class Deployer {
                 spec.imageRef(), spec.lockWait(), Cancellation.NEVER, (observed, p) -> {
                     Planner.requireReachable(observed, spec.target()); // before any build or push
                     String digest = prepareImage(spec, p);
-                    return Optional.of(Planner.deploy(observed, Release.of(spec, digest, router.state(),
-                                    preview.map(TrafficRouter::state).orElse(null)),
+                    return Optional.of(Planner.deploy(observed, Release.of(spec, digest, router.ref(),
+                                    preview.map(TrafficRouter::ref).orElse(null)),
                             OperationKind.DEPLOY, opId, sys.clock().instant()));
                 });
         return new TransitionRunner(sys).run(pc, request).result(pc);

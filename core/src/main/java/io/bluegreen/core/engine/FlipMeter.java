@@ -1,6 +1,6 @@
 package io.bluegreen.core.engine;
 
-import io.bluegreen.core.proxy.UrlProbe;
+import io.bluegreen.core.engine.port.Prober;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,13 +15,13 @@ final class FlipMeter {
     private FlipMeter() {
     }
 
-    static FlipFigures measure(Optional<URI> url, Runnable flip) {
-        Optional<UrlProbe> probe = url.map(u -> UrlProbe.start(u, MAX, PAUSE));
+    static FlipFigures measure(Prober prober, Optional<URI> url, Runnable flip) {
+        Optional<Prober.Probe> probe = url.map(u -> prober.start(u, MAX, PAUSE));
         long t0 = System.nanoTime();
         try {
             flip.run();
         } catch (RuntimeException e) {
-            probe.ifPresent(UrlProbe::stop);
+            probe.ifPresent(Prober.Probe::stop);
             throw e;
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -33,7 +33,7 @@ final class FlipMeter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        UrlProbe p = probe.get();
+        Prober.Probe p = probe.get();
         p.stop();
         return new FlipFigures(ms, p.sent(), p.failed(), p.longestGapMs());
     }

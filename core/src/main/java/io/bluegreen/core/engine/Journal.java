@@ -11,11 +11,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Journal(String opId, String kind, String phase, String target, String version,
-                      ServiceState previous, RouterState router, String routerSnapshot, String startedAt,
-                      ServiceState committing, RouterState previewRouter, String previewSnapshot) {
+                      ServiceState previous, RouterRef router, String routerSnapshot, String startedAt,
+                      ServiceState committing, RouterRef previewRouter, String previewSnapshot) {
 
     public Journal(String opId, String kind, String phase, String target, String version, ServiceState previous,
-                   RouterState router, String routerSnapshot, String startedAt) {
+                   RouterRef router, String routerSnapshot, String startedAt) {
         this(opId, kind, phase, target, version, previous, router, routerSnapshot, startedAt, null, null, null);
     }
 
@@ -30,7 +30,7 @@ public record Journal(String opId, String kind, String phase, String target, Str
     }
 
     /** The preview route this operation changes, and what it routed before (the undo puts it back too). */
-    public Journal previewing(RouterState preview, String snapshot) {
+    public Journal previewing(RouterRef preview, String snapshot) {
         return new Journal(opId, kind, phase, target, version, previous, router, routerSnapshot, startedAt, committing,
                 preview, snapshot);
     }

@@ -1,7 +1,14 @@
 package io.bluegreen.core.engine;
 
+import io.bluegreen.core.engine.Transition.Commit;
+import io.bluegreen.core.engine.Transition.Control;
+import io.bluegreen.core.engine.Transition.PreviewRoute;
+import io.bluegreen.core.engine.Transition.Retire;
+import io.bluegreen.core.engine.Transition.Route;
+import io.bluegreen.core.engine.Transition.Start;
 import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.Durations;
+import io.bluegreen.core.spec.HooksSpec;
 import io.bluegreen.core.spec.VerifySpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +25,6 @@ import java.util.stream.IntStream;
  * (nothing to do safely) or {@link PhaseFailure} (the state does not allow it), before anything is touched.
  */
 public final class Planner {
-    private static final VerifySpec NO_VERIFY = new VerifySpec(Duration.ZERO, Optional.empty(), Optional.empty());
-
     private Planner() {
     }
 
@@ -43,10 +48,13 @@ public final class Planner {
         ColorState colorState = new ColorState(r.version(), r.image(), r.digest(), opId, r.replicas(), List.of(), List.of(),
                 now.toString(), null, r.recipe(), rc == ReleaseControl.NONE ? null : rc);
         boolean preview = rc.stopsInPreview() && kind == OperationKind.DEPLOY;
-        Transition.Control control = new Transition.Control(r.previewRouter(), r.previewRouter() != null, false,
-                rc.hooks().prePromotion(), preview ? List.of() : rc.hooks().postPromotion(), rc.hooks().onFailure(),
+        HooksSpec hooks = preview ? new HooksSpec(rc.hooks().prePromotion(), List.of(), rc.hooks().onFailure()) : rc.hooks();
+        Control control = new Control(PreviewRoute.routing(r.previewRouter()), hooks,
                 preview || previous == null ? List.of() : rc.promotion().steps(), rc.previewUrl(),
                 r.verify().analysis().orElse(null));
+        Transition.Builder t = Transition.of(kind, opId, r.service()).colors(target, previous)
+                .release(r.version(), r.image(), r.digest()).start(Start.replicas(plan, r.health()))
+                .retire(Retire.unlisted(r.drain())).control(control);
         if (preview) {
             String after = rc.promotion().after();
             Transition.PreviewPlan p = new Transition.PreviewPlan(new PreviewState(target.label(), r.version(), null, null,
@@ -56,18 +64,14 @@ public final class Planner {
             String why = "target color " + target.label() + ", into preview" + (previous == null ? ""
                     : "; " + previous.label() + " keeps production") + (after == null ? " until promoted"
                     : " (promoted after " + after + " unless aborted)");
-            return new Transition(kind, opId, r.service(), target, previous, r.version(), r.image(), r.digest(),
-                    Optional.of(plan), r.health(), List.of(), false,
-                    new Transition.Commit(colorState, false, r.keep(), r.drain(), r.target(), p), NO_VERIFY, true, r.drain(),
-                    r.router(), control, why);
+            return t.route(Route.unchanged(r.router(), List.of()))
+                    .commit(Commit.intoPreview(colorState, r.keep(), r.drain(), r.target(), p)).because(why);
         }
         String why = "target color " + target.label() + (previous == null ? " (first deploy)"
                 : ", " + previous.label() + " stays active until the flip")
                 + (control.steps().isEmpty() ? "" : ", in " + control.steps().size() + " canary step(s)");
-        return new Transition(kind, opId, r.service(), target, previous, r.version(), r.image(), r.digest(),
-                Optional.of(plan), r.health(), List.of(), true,
-                new Transition.Commit(colorState, true, r.keep(), r.drain(), r.target()), r.verify(), true, r.drain(),
-                r.router(), control, why);
+        return t.route(Route.production(r.router(), List.of()))
+                .commit(Commit.taking(colorState, r.keep(), r.drain(), r.target())).verify(r.verify()).because(why);
     }
 
     /** A deploy does not move a service between targets: refused when its colors run where {@code target} does not reach. */
@@ -96,10 +100,11 @@ public final class Planner {
                     + "` drops the preview");
         }
         List<Transition.Kept> kept = serving(o, s, "the " + standby.label() + " standby", "send traffic to it");
-        return new Transition(kind, opId, service, standby, active, s.version(), s.image(), s.digest(), Optional.empty(),
-                null, kept, true, new Transition.Commit(s.withStandbyUntil(null), true, state.keep(), state.drainTimeout(),
-                state.runsOn()), NO_VERIFY, false, state.drainTimeout(), state.router(), Transition.Control.NONE,
-                "back to " + standby.label() + " (" + s.version() + ")");
+        // Nothing is retired: the color it leaves is the new standby.
+        return Transition.of(kind, opId, service).colors(standby, active).release(s.version(), s.image(), s.digest())
+                .route(Route.production(state.router(), kept))
+                .commit(Commit.taking(s.withStandbyUntil(null), state.keep(), state.drainTimeout(), state.runsOn()))
+                .because("back to " + standby.label() + " (" + s.version() + ")");
     }
 
     /** The color in preview takes production traffic (through its canary steps), verified with its post-promotion hooks. */
@@ -118,13 +123,13 @@ public final class Planner {
         Duration keep = Durations.parse(p.keep()).orElse(state.keep());
         Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
         // A first release has no production traffic to share with: its canary steps are skipped, not failed.
-        Transition.Control control = new Transition.Control(null, false, false, List.of(), rc.hooks().postPromotion(),
-                rc.hooks().onFailure(), state.activeColor().isEmpty() ? List.of() : rc.promotion().steps(), p.url(),
+        Control control = new Control(PreviewRoute.NONE, new HooksSpec(List.of(), rc.hooks().postPromotion(),
+                rc.hooks().onFailure()), state.activeColor().isEmpty() ? List.of() : rc.promotion().steps(), p.url(),
                 analysis.orElse(null));
-        return new Transition(OperationKind.PROMOTE, opId, o.service(), color, state.activeColor().orElse(null), s.version(),
-                s.image(), s.digest(), Optional.empty(), null, kept, true,
-                new Transition.Commit(s, true, keep, drain, state.runsOn()), verify, true, drain, p.production(), control,
-                why + color.label() + " (" + s.version() + ") takes production traffic"
+        return Transition.of(OperationKind.PROMOTE, opId, o.service()).colors(color, state.activeColor().orElse(null))
+                .release(s.version(), s.image(), s.digest()).route(Route.production(p.production(), kept))
+                .commit(Commit.taking(s, keep, drain, state.runsOn())).verify(verify).retire(Retire.unlisted(drain))
+                .control(control).because(why + color.label() + " (" + s.version() + ") takes production traffic"
                         + (control.steps().isEmpty() ? "" : " in " + control.steps().size() + " canary step(s)"));
     }
 
@@ -134,13 +139,13 @@ public final class Planner {
         PreviewState p = preview(o);
         Color color = p.previewColor();
         ColorState s = state.color(color).orElse(null);
-        Transition.Control control = new Transition.Control(p.router(), false, true, List.of(), List.of(), List.of(),
-                List.of(), p.url(), null);
+        Control control = new Control(PreviewRoute.clearing(p.router()), HooksSpec.NONE, List.of(), p.url(), null);
         Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
-        return new Transition(OperationKind.ABORT, opId, o.service(), color, state.activeColor().orElse(null), p.version(),
-                s == null ? null : s.image(), s == null ? null : s.digest(), Optional.empty(), null, List.of(), false,
-                new Transition.Commit(null, false, state.keep(), drain, state.runsOn()), NO_VERIFY, true, drain,
-                p.production(), control, why + "dropping the " + color.label() + " preview (" + p.version() + ")"
+        return Transition.of(OperationKind.ABORT, opId, o.service()).colors(color, state.activeColor().orElse(null))
+                .release(p.version(), s == null ? null : s.image(), s == null ? null : s.digest())
+                .route(Route.unchanged(p.production(), List.of()))
+                .commit(Commit.dropping(state.keep(), drain, state.runsOn())).retire(Retire.unlisted(drain))
+                .control(control).because(why + "dropping the " + color.label() + " preview (" + p.version() + ")"
                         + state.activeColor().map(a -> "; production stays on " + a.label()).orElse(""));
     }
 
@@ -249,9 +254,11 @@ public final class Planner {
         }
         String why = (kind == OperationKind.RENEW ? "renewing " + color.label() + " as deploy " + opId
                 + " (the cluster starts no single replica): " : "replacing ") + String.join(", ", stillFailed);
-        return Optional.of(new Transition(kind, opId, service, color, state.activeColor().orElse(null), cs.version(),
-                cs.image(), cs.digest(), Optional.of(plan), recipe.health(), kept, active,
-                new Transition.Commit(colorState, false, state.keep(), state.drainTimeout(), state.runsOn()), NO_VERIFY,
-                true, state.drainTimeout(), active ? state.router() : RouterState.NONE, Transition.Control.NONE, why));
+        // An active color's router gets the survivors and the new replicas; an idle color's is not touched.
+        return Optional.of(Transition.of(kind, opId, service).colors(color, state.activeColor().orElse(null))
+                .release(cs.version(), cs.image(), cs.digest()).start(Start.replicas(plan, recipe.health()))
+                .route(active ? Route.production(state.router(), kept) : Route.unchanged(RouterRef.NONE, kept))
+                .commit(Commit.recording(colorState, state.keep(), state.drainTimeout(), state.runsOn()))
+                .retire(Retire.unlisted(state.drainTimeout())).because(why));
     }
 }

@@ -14,11 +14,11 @@ import java.util.Optional;
  */
 public record Release(String service, String version, String image, String digest, int replicas, int containerPort,
                       String hostAddress, Map<String, String> env, HealthSpec health, VerifySpec verify, Duration keep,
-                      Duration drain, RouterState router, TargetSpec target, Recipe recipe, ReleaseControl control,
-                      RouterState previewRouter) {
+                      Duration drain, RouterRef router, TargetSpec target, Recipe recipe, ReleaseControl control,
+                      RouterRef previewRouter) {
 
     /** {@code previewRouter}: the preview route's router (null: the spec has none). */
-    public static Release of(DeploymentSpec spec, String digest, RouterState router, RouterState previewRouter) {
+    public static Release of(DeploymentSpec spec, String digest, RouterRef router, RouterRef previewRouter) {
         return new Release(spec.service(), spec.tag(), spec.imageRef(), digest, spec.replicas(), spec.containerPort(),
                 spec.hostAddress(), spec.env(), spec.health(), spec.verify(), spec.standbyKeep(), spec.router().drain(),
                 router, spec.target(), Recipe.of(spec), ReleaseControl.of(spec), previewRouter);

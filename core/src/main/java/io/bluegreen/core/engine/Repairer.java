@@ -28,7 +28,7 @@ final class Repairer {
         String detail = pc.run(Phase.REPAIR, what + "; repairing", () -> {
             if (Phase.RETIRE.label().equals(j.phase())) {
                 ServiceState now = sys.store().readState(service).value();
-                new Retirer(sys).retireUnlisted(service, sys.routerForState().apply(now.router()), now.drainTimeout(),
+                new Retirer(sys).retireUnlisted(service, sys.routerFor().apply(now.router()), now.drainTimeout(),
                         pc.sink(Phase.REPAIR));
                 sys.store().deleteJournal(service);
                 return what + " after it had committed; finished it (retired what the state no longer names)";

@@ -31,9 +31,9 @@ final class Restorer {
             problems.add("state: bluegreen/" + service + "/state could not be read (" + e.getMessage() + ")");
         }
         boolean ours = current != null && (current.value().equals(j.previous()) || current.value().equals(j.committing()));
-        restoreRoute(sys.routerForState().apply(j.router()), j.routerSnapshot(), j, problems);
+        restoreRoute(sys.routerFor().apply(j.router()), j.routerSnapshot(), j, problems);
         if (j.previewRouter() != null) {
-            restoreRoute(sys.routerForState().apply(j.previewRouter()), j.previewSnapshot(), j, problems);
+            restoreRoute(sys.routerFor().apply(j.previewRouter()), j.previewSnapshot(), j, problems);
         }
         if (current != null && !ours) {
             events.progress("bluegreen/" + service + "/state was written by someone else meanwhile (it says active="

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * preview for its promotion.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ServiceState(String service, String active, Map<String, ColorState> colors, RouterState router,
+public record ServiceState(String service, String active, Map<String, ColorState> colors, RouterRef router,
                            String standbyKeep, String drain, String updatedAt, TargetSpec target, PreviewState preview) {
     /** What a rollback keeps the color it leaves warm for when the state (written by an older version) does not say. */
     public static final Duration DEFAULT_KEEP = Duration.ofMinutes(10);
@@ -45,7 +45,7 @@ public record ServiceState(String service, String active, Map<String, ColorState
     }
 
     /** {@code c} takes the traffic through router {@code r}; a color it leaves stays warm {@code keep}, retiring drains {@code drain}. */
-    public ServiceState withActive(Color c, RouterState r, Duration keep, Duration drainFor, String now) {
+    public ServiceState withActive(Color c, RouterRef r, Duration keep, Duration drainFor, String now) {
         return new ServiceState(service, c == null ? null : c.label(), colors, r, Durations.format(keep),
                 Durations.format(drainFor), now, target, preview);
     }

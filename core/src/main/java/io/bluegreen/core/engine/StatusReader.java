@@ -51,7 +51,7 @@ public final class StatusReader {
                 .map(r -> r.id() + (r.running() ? " (running)" : " (stopped)")).toList();
         String interrupted = sys.store().readJournal(service)
                 .map(j -> j.kind() + " " + j.opId() + " stopped in phase " + j.phase()).orElse(null);
-        String router = state.router() == null ? null : sys.routerForState().apply(state.router()).describe();
+        String router = state.router() == null ? null : sys.routerFor().apply(state.router()).describe();
         return new StatusReport(service, state.active(), router, colors, interrupted, strays, state.preview());
     }
 }

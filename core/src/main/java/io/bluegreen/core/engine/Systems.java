@@ -3,6 +3,7 @@ package io.bluegreen.core.engine;
 import io.bluegreen.core.engine.port.HookRunner;
 import io.bluegreen.core.engine.port.ImageStore;
 import io.bluegreen.core.engine.port.MetricsSource;
+import io.bluegreen.core.engine.port.Prober;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.port.ServiceLock;
 import io.bluegreen.core.engine.port.ServiceRegistry;
@@ -13,9 +14,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.function.Function;
 
-/** The ports the engine drives, wired once per run; {@code metrics} opens the metrics store a spec's analysis names. */
+/**
+ * The ports the engine drives, wired once per run: {@code routerFor} opens the router a state or transition refers to,
+ * {@code metrics} the metrics store a spec's analysis names; {@code prober} requests the proxy's public address.
+ */
 public record Systems(ReplicaCluster cluster, ImageStore images, ServiceRegistry registry, StateStore store,
                       ServiceLock lock, Function<RouterSpec, TrafficRouter> routerForSpec,
-                      Function<RouterState, TrafficRouter> routerForState, HookRunner hooks, Redactor redactor,
-                      Clock clock, Function<URI, MetricsSource> metrics) {
+                      Function<RouterRef, TrafficRouter> routerFor, HookRunner hooks, Redactor redactor,
+                      Clock clock, Function<URI, MetricsSource> metrics, Prober prober) {
 }

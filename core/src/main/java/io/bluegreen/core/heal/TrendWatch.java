@@ -115,12 +115,14 @@ final class TrendWatch implements AutoCloseable {
                     List.of(flapping.get()), "trend: " + finding));
             return;
         }
-        if (state.router() == null || !"haproxy".equals(state.router().type())) {
+        Optional<String> metricsName = state.router() == null ? Optional.empty()
+                : sys.routerFor().apply(state.router()).metricsName();
+        if (metricsName.isEmpty()) {
             suspect = null;
             streak = 0;
             return; // the figures below come from HAProxy's exporter
         }
-        String proxy = state.router().backend();
+        String proxy = metricsName.get();
         Optional<String> release = degradedRelease(state, active.get(), cs, proxy);
         if (release.isPresent()) {
             held("color:" + active.get().label(), release.get(), new HealDecision(HealDecision.Action.ROLLBACK_DEGRADED,

@@ -1,7 +1,7 @@
 package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.RouterRef;
 import io.bluegreen.core.engine.port.RouterException;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.engine.port.TrafficRouter;
@@ -140,8 +140,13 @@ public final class HaproxyRouter implements TrafficRouter {
     }
 
     @Override
-    public RouterState state() {
-        return RouterState.haproxy(runtime.address(), backend, backendFile.toString(), serverMaxconn.orElse(null));
+    public Optional<String> metricsName() {
+        return Optional.of(backend);
+    }
+
+    @Override
+    public RouterRef ref() {
+        return new HaproxyOptions(runtime.address(), backend, backendFile, serverMaxconn).ref();
     }
 
     private void apply(List<Endpoint> targets, String note) {

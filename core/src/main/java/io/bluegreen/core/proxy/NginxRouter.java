@@ -1,7 +1,7 @@
 package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.RouterRef;
 import io.bluegreen.core.engine.port.RouterException;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.engine.port.TrafficRouter;
@@ -172,7 +172,7 @@ public final class NginxRouter implements TrafficRouter {
     }
 
     @Override
-    public RouterState state() {
-        return RouterState.nginx(upstreamFile.toString(), configFile.toString(), binary);
+    public RouterRef ref() {
+        return new NginxOptions(upstreamFile, configFile, binary).ref();
     }
 }

@@ -1,7 +1,7 @@
 package io.bluegreen.core.proxy;
 
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.RouterRef;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +41,7 @@ public final class NoTrafficRouter implements TrafficRouter {
     }
 
     @Override
-    public RouterState state() {
-        return RouterState.NONE;
+    public RouterRef ref() {
+        return RouterRef.NONE;
     }
 }

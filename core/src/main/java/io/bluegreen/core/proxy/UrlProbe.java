@@ -1,5 +1,6 @@
 package io.bluegreen.core.proxy;
 
+import io.bluegreen.core.engine.port.Prober;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,13 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Requests a URL (the proxy's public address) in the background, every 100 ms unless told otherwise, and counts
- * failures and the longest time between two successes. Failures
- * before the first success are not counted (a first deploy replaces a proxy that answered nothing, and
- * nginx's old workers finish a reload still answering as before); a probe that never succeeds fails.
+ * Requests a URL (the proxy's public address) in the background, with a pause between an answer and the next
+ * request, and counts failures and the longest time between two successes. Failures before the first success are
+ * not counted (a first deploy replaces a proxy that answered nothing, and nginx's old workers finish a reload still
+ * answering as before); a probe that never succeeds fails.
  */
-public final class UrlProbe {
-    private static final Duration PAUSE = Duration.ofMillis(100);
+public final class UrlProbe implements Prober.Probe {
     private final URI url;
     private final Duration pause;
     private final long endNanos;
@@ -36,12 +36,7 @@ public final class UrlProbe {
         this.thread.setDaemon(true);
     }
 
-    /** Probes until {@link #stop()}, and never longer than {@code maxDuration} plus a margin. */
-    public static UrlProbe start(URI url, Duration maxDuration) {
-        return start(url, maxDuration, PAUSE);
-    }
-
-    /** As {@link #start(URI, Duration)}, with {@code pause} between one answer and the next request. */
+    /** Probes until {@link #stop()}, and never longer than {@code maxDuration} plus a margin ({@link Prober}). */
     public static UrlProbe start(URI url, Duration maxDuration, Duration pause) {
         UrlProbe p = new UrlProbe(url, maxDuration, pause);
         p.thread.start();
@@ -92,6 +87,7 @@ public final class UrlProbe {
         }
     }
 
+    @Override
     public void stop() {
         stopped = true;
         try {
@@ -101,20 +97,22 @@ public final class UrlProbe {
         }
     }
 
+    @Override
     public int sent() {
         return sent.get();
     }
 
-    /** Failed requests after the first success; every request when none succeeded. */
+    @Override
     public int failed() {
         return settled ? failed.get() : sent.get();
     }
 
-    /** After {@link #stop()}: the longest time without a successful answer since the first one, in ms. */
+    @Override
     public long longestGapMs() {
         return longestGapNanos / 1_000_000;
     }
 
+    @Override
     public String firstError() {
         return firstError.get();
     }

@@ -13,6 +13,8 @@ import java.util.Optional;
  */
 public record VerifySpec(Duration window, Optional<URI> url, Optional<Integer> maxFlipFailures,
                          Optional<AnalysisSpec> analysis) {
+    /** No window, no probe: the gate's verdict stands (rollbacks, aborts, heals). */
+    public static final VerifySpec NONE = new VerifySpec(Duration.ZERO, Optional.empty(), Optional.empty());
 
     /** A verify without an analysis (rollbacks, heals, releases recorded before analysis existed). */
     public VerifySpec(Duration window, Optional<URI> url, Optional<Integer> maxFlipFailures) {

@@ -24,7 +24,7 @@ import org.junit.Test;
 public class PlannerTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Recipe RECIPE = new Recipe(8080, "127.0.0.1", "/health", "1s", "1s", 1, "30s", "100ms", List.of());
-    private static final Release V2 = Release.of(Fixture.spec("v2", "30s"), "sha256:v2", FakeRouter.STATE, null);
+    private static final Release V2 = Release.of(Fixture.spec("v2", "30s"), "sha256:v2", FakeRouter.REF, null);
     private static final Map<String, String> ENV = Map.of("GREETING", "hello");
 
     // --- observations -------------------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ public class PlannerTest {
         ServiceState s = ServiceState.empty("vote");
         s = blue == null ? s : s.with(BLUE, blue, NOW.toString());
         s = green == null ? s : s.with(GREEN, green, NOW.toString());
-        return active == null ? s : s.withActive(active, FakeRouter.STATE, Duration.ofMinutes(10), Duration.ZERO, NOW.toString());
+        return active == null ? s : s.withActive(active, FakeRouter.REF, Duration.ofMinutes(10), Duration.ZERO, NOW.toString());
     }
 
     /** Every replica the state names, running and passing, except as {@code health} and {@code stopped} say. */
@@ -95,13 +95,13 @@ public class PlannerTest {
 
         assertEquals(BLUE, t.color());
         assertNull(t.previous());
-        ReplicaPlan plan = t.start().orElseThrow();
+        ReplicaPlan plan = t.start().replicas().orElseThrow();
         assertEquals(List.of(1, 2), plan.indexes());
         assertEquals("a deploy's replicas carry its own ID twice", "op", plan.deployId());
         assertEquals("op", plan.opId());
-        assertTrue(t.route());
-        assertTrue(t.retire());
-        assertTrue(t.commit().activate());
+        assertTrue(t.route().moves());
+        assertTrue(t.retire().any());
+        assertTrue(t.commit().takesProduction());
         assertTrue(t.kept().isEmpty());
     }
 
@@ -113,7 +113,7 @@ public class PlannerTest {
         assertEquals(GREEN, t.color());
         assertEquals(BLUE, t.previous());
         Replica r = new Replica("vote-green-op-1", "c", "vote", GREEN, "v2", "op", "op", 1, endpoint(GREEN, 1), "i", true);
-        ServiceState after = t.commit().apply(before, t.color(), t.router(), t.kept(), List.of(r), NOW);
+        ServiceState after = t.commit().apply(before, t.color(), t.route().router(), t.kept(), List.of(r), NOW);
         assertEquals("green", after.active());
         assertEquals(List.of("vote-green-op-1"), after.color(GREEN).orElseThrow().replicaIds());
         assertEquals(NOW.plus(Duration.ofMinutes(10)).toString(), after.color(BLUE).orElseThrow().standbyUntil());
@@ -123,10 +123,10 @@ public class PlannerTest {
     public void aCommitWithoutKeepDropsTheColorItLeaves() {
         ServiceState before = state(BLUE, color(BLUE, "d1", 2, RECIPE), null);
         Transition t = Planner.deploy(healthy(before), V2, OperationKind.DEPLOY, "op", NOW);
-        Transition.Commit noKeep = new Transition.Commit(t.commit().colorState(), true, Duration.ZERO, Duration.ZERO,
+        Transition.Commit noKeep = Transition.Commit.taking(t.commit().colorState(), Duration.ZERO, Duration.ZERO,
                 TargetSpec.LOCAL);
 
-        ServiceState after = noKeep.apply(before, GREEN, t.router(), List.of(), List.of(), NOW);
+        ServiceState after = noKeep.apply(before, GREEN, t.route().router(), List.of(), List.of(), NOW);
 
         assertFalse(after.color(BLUE).isPresent());
     }
@@ -160,12 +160,12 @@ public class PlannerTest {
 
         assertEquals(GREEN, t.color());
         assertEquals(BLUE, t.previous());
-        assertFalse(t.start().isPresent());
+        assertFalse(t.start().replicas().isPresent());
         assertEquals(List.of(endpoint(GREEN, 1), endpoint(GREEN, 2)), t.keptEndpoints());
-        assertTrue(t.route());
-        assertFalse("a rollback retires nothing: the color it leaves is the new standby", t.retire());
+        assertTrue(t.route().moves());
+        assertFalse("a rollback retires nothing: the color it leaves is the new standby", t.retire().any());
         assertTrue(t.verify().window().isZero());
-        ServiceState after = t.commit().apply(before, t.color(), t.router(), t.kept(), List.of(), NOW);
+        ServiceState after = t.commit().apply(before, t.color(), t.route().router(), t.kept(), List.of(), NOW);
         assertEquals("green", after.active());
         assertNull(after.color(GREEN).orElseThrow().standbyUntil());
         assertEquals(NOW.plus(Duration.ofMinutes(10)).toString(), after.color(BLUE).orElseThrow().standbyUntil());
@@ -227,16 +227,16 @@ public class PlannerTest {
         Transition t = Planner.replace(o, BLUE, List.of(failed), ENV, "op").orElseThrow();
 
         assertEquals(OperationKind.REPLACE, t.kind());
-        ReplicaPlan plan = t.start().orElseThrow();
+        ReplicaPlan plan = t.start().replicas().orElseThrow();
         assertEquals(List.of(4), plan.indexes());
         assertEquals("the replacement joins deploy d1", "d1", plan.deployId());
         assertEquals("under its own operation ID, so its undo removes only it", "op", plan.opId());
         assertEquals(ENV, plan.env());
         assertEquals(List.of(new Transition.Kept(id(BLUE, "d1", 2), endpoint(BLUE, 2))), t.kept());
-        assertTrue("blue is active: the router gets the survivor and the new one", t.route());
-        assertFalse(t.commit().activate());
-        assertTrue(t.retire());
-        assertEquals(RECIPE.health(), t.gate());
+        assertTrue("blue is active: the router gets the survivor and the new one", t.route().moves());
+        assertFalse(t.commit().takesProduction());
+        assertTrue(t.retire().any());
+        assertEquals(RECIPE.health(), t.start().gate());
     }
 
     @Test
@@ -256,7 +256,7 @@ public class PlannerTest {
 
         Transition t = Planner.replace(o, BLUE, List.of(b2, b4), ENV, "op").orElseThrow();
 
-        assertEquals(List.of(5, 6), t.start().orElseThrow().indexes());
+        assertEquals(List.of(5, 6), t.start().replicas().orElseThrow().indexes());
     }
 
     @Test
@@ -266,9 +266,9 @@ public class PlannerTest {
 
         Transition t = Planner.replace(o, GREEN, List.of(failed), ENV, "op").orElseThrow();
 
-        assertFalse(t.route());
-        assertEquals(RouterState.NONE, t.router());
-        assertEquals(List.of(3), t.start().orElseThrow().indexes());
+        assertFalse(t.route().moves());
+        assertEquals(RouterRef.NONE, t.route().router());
+        assertEquals(List.of(3), t.start().replicas().orElseThrow().indexes());
     }
 
     @Test
@@ -279,7 +279,7 @@ public class PlannerTest {
         Transition t = Planner.replace(o, BLUE, List.of(failed), ENV, "op").orElseThrow();
 
         assertEquals(OperationKind.RENEW, t.kind());
-        ReplicaPlan plan = t.start().orElseThrow();
+        ReplicaPlan plan = t.start().replicas().orElseThrow();
         assertEquals(List.of(1, 2), plan.indexes());
         assertEquals("a new deploy of the same version", "op", plan.deployId());
         assertEquals("v-d1", plan.version());
@@ -303,7 +303,7 @@ public class PlannerTest {
 
     private static Release withControl(Release r, ReleaseControl c) {
         return new Release(r.service(), r.version(), r.image(), r.digest(), r.replicas(), r.containerPort(), r.hostAddress(),
-                r.env(), r.health(), r.verify(), r.keep(), r.drain(), r.router(), r.target(), r.recipe(), c, FakeRouter.STATE);
+                r.env(), r.health(), r.verify(), r.keep(), r.drain(), r.router(), r.target(), r.recipe(), c, FakeRouter.REF);
     }
 
     /** Blue active; green (d2) committed by a manual deploy, waiting in preview. */
@@ -312,16 +312,16 @@ public class PlannerTest {
         Transition t = Planner.deploy(healthy(before), MANUAL, OperationKind.DEPLOY, "d2", NOW);
         List<Replica> started = List.of(1, 2).stream().map(i -> new Replica(id(GREEN, "d2", i), "c", "vote", GREEN, "v2", "d2",
                 "d2", i, endpoint(GREEN, i), "i", true)).toList();
-        return t.commit().apply(before, t.color(), t.router(), t.kept(), started, NOW);
+        return t.commit().apply(before, t.color(), t.route().router(), t.kept(), started, NOW);
     }
 
     @Test
     public void aManualDeployStopsInPreviewWithoutTouchingProduction() {
         ServiceState before = state(BLUE, color(BLUE, "d1", 2, RECIPE), null);
         Transition t = Planner.deploy(healthy(before), MANUAL, OperationKind.DEPLOY, "d2", NOW);
-        assertFalse("production is not routed", t.route());
-        assertTrue("the preview route is", t.control().routePreview());
-        assertFalse(t.commit().activate());
+        assertFalse("production is not routed", t.route().moves());
+        assertTrue("the preview route is", t.control().previewRoute().action() == Transition.PreviewRoute.Action.ROUTE);
+        assertFalse(t.commit().takesProduction());
         ServiceState after = blueWithGreenInPreview();
         assertEquals("blue", after.active());
         assertEquals("green", after.preview().color());
@@ -338,9 +338,9 @@ public class PlannerTest {
         Transition p = Planner.promote(healthy(s), "op", "");
         assertEquals(OperationKind.PROMOTE, p.kind());
         assertEquals(GREEN, p.color());
-        assertTrue(p.route());
+        assertTrue(p.route().moves());
         assertEquals(2, p.kept().size());
-        ServiceState after = p.commit().apply(s, p.color(), p.router(), p.kept(), List.of(), NOW);
+        ServiceState after = p.commit().apply(s, p.color(), p.route().router(), p.kept(), List.of(), NOW);
         assertEquals("green", after.active());
         assertNull(after.preview());
         assertEquals(NOW.plus(Duration.ofMinutes(10)).toString(), after.color(BLUE).orElseThrow().standbyUntil());
@@ -350,9 +350,9 @@ public class PlannerTest {
     public void abortDropsThePreviewColorAndLeavesProductionAlone() {
         ServiceState s = blueWithGreenInPreview();
         Transition a = Planner.abort(healthy(s), "op", "");
-        assertFalse(a.route());
-        assertTrue(a.control().clearPreview());
-        ServiceState after = a.commit().apply(s, a.color(), a.router(), a.kept(), List.of(), NOW);
+        assertFalse(a.route().moves());
+        assertTrue(a.control().previewRoute().action() == Transition.PreviewRoute.Action.CLEAR);
+        ServiceState after = a.commit().apply(s, a.color(), a.route().router(), a.kept(), List.of(), NOW);
         assertEquals("blue", after.active());
         assertNull(after.preview());
         assertTrue(after.color(GREEN).isEmpty());
@@ -382,7 +382,7 @@ public class PlannerTest {
         Transition first = Planner.deploy(healthy(empty), manual, OperationKind.DEPLOY, "d1", NOW);
         List<Replica> started = List.of(1, 2).stream().map(i -> new Replica(id(BLUE, "d1", i), "c", "vote", BLUE, "v2", "d1",
                 "d1", i, endpoint(BLUE, i), "i", true)).toList();
-        ServiceState inPreview = first.commit().apply(empty, first.color(), first.router(), first.kept(), started, NOW);
+        ServiceState inPreview = first.commit().apply(empty, first.color(), first.route().router(), first.kept(), started, NOW);
         assertEquals(List.of(), Planner.promote(healthy(inPreview), "op", "").control().steps());
     }
 

@@ -11,12 +11,15 @@ import java.util.List;
 public interface ServiceRegistry {
     void ping();
 
+    /** Whom a replica serves: its color waits in preview (Consul tag {@code preview}), or takes production traffic. */
+    enum Audience { PREVIEW, PRODUCTION }
+
     /**
      * Registers the replica with an HTTP check that starts critical and needs {@code passes} successes, tagged
      * {@code preview} while its color waits in preview. Registering it again (to drop that tag) keeps its check's
      * status.
      */
-    void register(Replica replica, String digest, HealthSpec health, boolean preview);
+    void register(Replica replica, String digest, HealthSpec health, Audience audience);
 
     /**
      * Removes the replica's registration from wherever it lives (the agent that registered it, or the catalog when that

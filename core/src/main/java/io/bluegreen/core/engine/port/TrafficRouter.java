@@ -1,7 +1,7 @@
 package io.bluegreen.core.engine.port;
 
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.RouterRef;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,6 +49,11 @@ public interface TrafficRouter {
     default void cutInFlight(List<Endpoint> endpoints) {
     }
 
-    /** How to find this router again without the spec (kept in KV). */
-    RouterState state();
+    /** The name this router's traffic carries in Prometheus (HAProxy's exporter: the backend); empty: it exports none. */
+    default Optional<String> metricsName() {
+        return Optional.empty();
+    }
+
+    /** How to find this router again without the spec (kept in KV; its options are the router's own). */
+    RouterRef ref();
 }

@@ -35,7 +35,7 @@ public final class FakeRegistry implements ServiceRegistry {
     }
 
     @Override
-    public synchronized void register(Replica r, String digest, HealthSpec health, boolean preview) {
+    public synchronized void register(Replica r, String digest, HealthSpec health, Audience audience) {
         faults.check(Step.REGISTER);
         Instance.Health h = faults.hit(Step.GATE) ? Instance.Health.CRITICAL : Instance.Health.PASSING;
         byId.put(r.id(), new Registration(r.service(), new Instance(r.id(), r.color(), r.version(), r.deployId(), r.opId(),

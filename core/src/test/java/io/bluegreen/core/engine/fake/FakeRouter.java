@@ -1,7 +1,7 @@
 package io.bluegreen.core.engine.fake;
 
 import io.bluegreen.core.engine.Endpoint;
-import io.bluegreen.core.engine.RouterState;
+import io.bluegreen.core.engine.RouterRef;
 import io.bluegreen.core.engine.fake.Faults.Step;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.Arrays;
@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /** A proxy that only records where traffic goes; its snapshot is that list of endpoints. */
 public final class FakeRouter implements TrafficRouter {
-    public static final RouterState STATE = new RouterState("fake", null, null, null, null, null, null, null);
+    public static final RouterRef REF = new RouterRef("fake", java.util.Map.of());
     private final Faults faults;
     private List<String> routed; // null: nothing was ever routed
 
@@ -59,8 +59,8 @@ public final class FakeRouter implements TrafficRouter {
     }
 
     @Override
-    public RouterState state() {
-        return STATE;
+    public RouterRef ref() {
+        return REF;
     }
 
     /** What traffic goes to now (empty: nothing routed). */

@@ -6,7 +6,10 @@ import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.fake.Faults.Step;
+import io.bluegreen.core.engine.port.Prober;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -39,7 +42,12 @@ public final class World {
         this.cluster = new FakeCluster(faults, startsPartOfADeploy);
         // Both router lookups answer the one proxy, whatever spec or recorded state asks for it.
         this.systems = new Systems(cluster, images, registry, store, lock, spec -> router, state -> router,
-                hooks, new Redactor(List.of()), new TickingClock(), uri -> metrics);
+                hooks, new Redactor(List.of()), new TickingClock(), uri -> metrics, World::noProxyAddress);
+    }
+
+    /** The fakes' proxy has no public address: a plan that probes one is a test's mistake. */
+    private static Prober.Probe noProxyAddress(URI url, Duration max, Duration pause) {
+        throw new UnsupportedOperationException("the fake router has no address to probe: " + url);
     }
 
     public FakeHooks hooks() {
