@@ -549,7 +549,7 @@ public class HealBench {
             if (r.statusCode() != 200) {
                 return null;
             }
-            var root = JSON.readTree(r.body());
+            var root = JSON.readTree(r.body()).path("body"); // the saved envelope's body (docs/spec.md, "The saved state")
             Map<String, String> versions = new java.util.LinkedHashMap<>();
             Map<String, List<String>> names = new java.util.LinkedHashMap<>();
             Map<String, List<String>> endpoints = new java.util.LinkedHashMap<>();

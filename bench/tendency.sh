@@ -68,9 +68,9 @@ bin/bluegreen heal-server --listen 127.0.0.1:0 -s "$SERVICE" --secret-file "$WOR
   --trends --trend-interval 1s --trend-floor 50ms --grace 1s --max-heals 100 --window 1m >"$WORK/heal.log" 2>&1 &
 HEAL_PID=$!
 
-# state_field EXPR: a Python expression over the state document `s`.
+# state_field EXPR: a Python expression over the state `s` (the body of its saved envelope).
 state_field() {
-  curl -s "$CONSUL/v1/kv/bluegreen/$SERVICE/state?raw=true" | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
+  curl -s "$CONSUL/v1/kv/bluegreen/$SERVICE/state?raw=true" | python3 -c "import json,sys; s=json.load(sys.stdin)['body']; print($1)"
 }
 
 det=()

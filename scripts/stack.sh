@@ -11,6 +11,8 @@
 #   vote-store     the example app's store, shared by both colors: a Redis container vote-store (image
 #                  bluegreen/vote-store, FROM scratch, built from examples/vote/store) on the Docker network
 #                  bluegreen-vote, which the vote replicas join; it publishes no port
+#   state-key      <state>/state.key (0600): the key that signs what the tool saves in Consul; bin/bluegreen and the
+#                  tests use it when neither BLUEGREEN_STATE_KEY nor BLUEGREEN_STATE_KEY_FILE is set
 #
 # usage: scripts/stack.sh up|down|status
 #   up      installs what is missing (scripts/install.sh), then starts each part that does not answer yet.
@@ -33,6 +35,7 @@ REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_AUTH_ADDR=127.0.0.1:5001
 REGISTRY_AUTH_USER=bluegreen
 REGISTRY_AUTH_ENV=$STATE/registry-auth.env
+STATE_KEY=$STATE/state.key
 CONSUL_ADDR=127.0.0.1:8500
 PROMETHEUS_ADDR=127.0.0.1:9090
 PROMETHEUS_DIR=$STATE/prometheus
@@ -238,6 +241,19 @@ load_registry_auth() {
   done <"$REGISTRY_AUTH_ENV"
 }
 
+# The state key is made once and kept: 32 random bytes as hex, readable by its owner only.
+ensure_state_key() {
+  local key
+  if [ ! -s "$STATE_KEY" ]; then
+    key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    [ ${#key} -eq 64 ] || die "could not generate a state key"
+    (umask 077 && printf '%s\n' "$key" >"$STATE_KEY.tmp")
+    mv -f "$STATE_KEY.tmp" "$STATE_KEY"
+    say "generated the state key in $STATE_KEY"
+  fi
+  chmod 600 "$STATE_KEY"
+}
+
 # The credentials are made once and kept; the htpasswd file is (re)made from them when it does not match.
 # Sets AUTH_CHANGED=1 when the htpasswd file changed.
 ensure_registry_auth() {
@@ -415,6 +431,7 @@ cmd_up() {
     "$STATE/registry-auth/htpasswd"
   up_registry registry-auth "$REGISTRY_AUTH_ADDR" registry_auth_answers "$AUTH_CHANGED"
   registry_auth_accepts || warn "registry-auth at $REGISTRY_AUTH_ADDR does not accept the credentials in $REGISTRY_AUTH_ENV (not started by stack.sh?)"
+  ensure_state_key
   up_consul
   up_prometheus
   up_vote_context
@@ -558,6 +575,7 @@ cmd_status() {
   else
     say "registry-auth not running at $REGISTRY_AUTH_ADDR"; ok=3
   fi
+  if [ -s "$STATE_KEY" ]; then say "state-key     $STATE_KEY (signs the saved state)"; else say "state-key     none yet (up makes $STATE_KEY)"; fi
   by_us consul
   if consul_answers; then say "consul        running at $CONSUL_ADDR (leader $(consul_leader); $how)"; else say "consul        not running at $CONSUL_ADDR"; ok=3; fi
   by_us prometheus

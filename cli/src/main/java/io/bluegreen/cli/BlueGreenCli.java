@@ -15,11 +15,13 @@ import picocli.CommandLine.Command;
         description = "Zero-downtime blue-green deploys of Docker services, gated by Consul health checks.",
         subcommands = {DeployCommand.class, StatusCommand.class, PreviewDecisionCommand.Promote.class,
                 PreviewDecisionCommand.Abort.class, RollbackCommand.class, HistoryCommand.class,
-                HealCommand.class, HealServerCommand.class, WatchConfigCommand.class, RegistratorCommand.class},
+                HealCommand.class, HealServerCommand.class, WatchConfigCommand.class, RegistratorCommand.class,
+                StateCommand.class},
         footer = {"", "Exit codes: 0 done; 1 failed and rolled back, traffic unchanged; 2 invalid input or usage;",
-                "3 a required system unreachable, nothing changed; 4 rollback failed, a human must look.",
+                "3 a required system unreachable, nothing changed; 4 rollback failed, or what Consul holds cannot be",
+                "trusted (corrupt, unsigned, a replay, or not what serves traffic): a human must look.",
                 "Connections: DOCKER_HOST, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, REGISTRY_USERNAME/REGISTRY_PASSWORD",
-                "or the credentials `docker login` stored."})
+                "or the credentials `docker login` stored; BLUEGREEN_STATE_KEY (or _FILE) signs the saved state."})
 public final class BlueGreenCli {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -80,7 +82,8 @@ public final class BlueGreenCli {
 
     /** Every secret the environment holds, so that not even an unexpected error message can print one. */
     List<String> secretsFromEnvironment() {
-        return java.util.stream.Stream.of("CONSUL_HTTP_TOKEN", "REGISTRY_PASSWORD", "JENKINS_API_TOKEN", HealSecretOption.ENV)
+        return java.util.stream.Stream.of("CONSUL_HTTP_TOKEN", "REGISTRY_PASSWORD", "JENKINS_API_TOKEN", HealSecretOption.ENV,
+                        "BLUEGREEN_STATE_KEY")
                 .map(env::get).filter(v -> v != null && !v.isBlank()).toList();
     }
 
@@ -89,7 +92,10 @@ public final class BlueGreenCli {
     }
 
     BlueGreen connect() {
-        return BlueGreen.connect(connections());
+        return BlueGreen.connect(connections(), notice -> {
+            err.println(notice);
+            err.flush();
+        });
     }
 
     PrintWriter out() {

@@ -75,7 +75,7 @@ final class Cascade {
             return null;
         }
         try {
-            JsonNode root = JSON.readTree(raw);
+            JsonNode root = JSON.readTree(raw).path("body"); // the saved envelope's body (docs/spec.md, "The saved state")
             Map<String, String> versions = new LinkedHashMap<>();
             Map<String, List<String>> names = new LinkedHashMap<>();
             Map<String, List<String>> endpoints = new LinkedHashMap<>();

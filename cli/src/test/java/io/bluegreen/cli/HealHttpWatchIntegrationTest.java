@@ -100,7 +100,7 @@ public class HealHttpWatchIntegrationTest {
     private static List<String> blueReplicas(ConsulDevAgent agent, String service) throws Exception {
         String state = Stack.get(agent.url() + "/v1/kv/bluegreen/" + service + "/state?raw=true").body();
         List<String> ids = new ArrayList<>();
-        JSON.readTree(state).at("/colors/blue/replicaIds").forEach(n -> ids.add(n.asText()));
+        JSON.readTree(state).at("/body/colors/blue/replicaIds").forEach(n -> ids.add(n.asText()));
         return ids;
     }
 

@@ -5,6 +5,8 @@ import io.bluegreen.core.consul.ConsulAgent;
 import io.bluegreen.core.consul.ConsulServiceLock;
 import io.bluegreen.core.consul.ConsulServiceRegistry;
 import io.bluegreen.core.consul.ConsulStateStore;
+import io.bluegreen.core.consul.format.GenerationLedger;
+import io.bluegreen.core.consul.format.SavedRecords;
 import io.bluegreen.core.docker.DockerEngine;
 import io.bluegreen.core.docker.DockerImageStore;
 import io.bluegreen.core.docker.DockerReplicaCluster;
@@ -29,6 +31,7 @@ import io.bluegreen.core.engine.StatusReport;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.port.ServiceRegistry;
+import io.bluegreen.core.engine.port.StateStore;
 import io.bluegreen.core.heal.Dashboard;
 import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.HealWorker;
@@ -44,6 +47,7 @@ import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.TargetSpec;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -90,15 +94,33 @@ public final class BlueGreen implements Closeable {
     }
 
     public static BlueGreen connect(Connections connections) {
+        return connect(connections, System.err::println);
+    }
+
+    /** {@code notices}: where what a person should know but is no error goes (that the state is unsigned, once). */
+    public static BlueGreen connect(Connections connections, Consumer<String> notices) {
         DockerEngine docker = new DockerEngine(connections);
         ConsulAgent consul = new ConsulAgent(connections);
         Systems systems = new Systems(new DockerReplicaCluster(docker), new DockerImageStore(docker),
-                new ConsulServiceRegistry(consul), new ConsulStateStore(consul), new ConsulServiceLock(consul),
+                new ConsulServiceRegistry(consul), new ConsulStateStore(consul, savedRecords(connections, notices)),
+                new ConsulServiceLock(consul),
                 Routers::forSpec, Routers::forRef, new LocalHookRunner(), new Redactor(connections.secrets()),
                 Clock.systemUTC(), PrometheusClient::new, UrlProbe::start);
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
                 ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker),
                 cluster -> new ConsulServiceRegistry(consul, cluster::nodeAgent));
+    }
+
+    /**
+     * The save format, signing with the configured key; this machine's ledger of generations is kept per Consul address
+     * (each cluster counts its own). Without a key, it says so once on stderr.
+     */
+    private static SavedRecords savedRecords(Connections connections, Consumer<String> notices) {
+        String version = BlueGreen.class.getPackage().getImplementationVersion();
+        Path ledger = connections.saving().ledger().resolve("generations")
+                .resolve(connections.consul().getHost() + "_" + connections.consul().getPort());
+        return new SavedRecords(connections.saving().key(), GenerationLedger.in(ledger), Routers.CHECK,
+                "bluegreen " + (version == null ? "development build" : version), notices);
     }
 
     /** A blue-green deploy of {@code spec} on the engines its {@code target:} names. */
@@ -151,6 +173,14 @@ public final class BlueGreen implements Closeable {
     /** Undoes or finishes an interrupted operation from its journal; what was done, or empty when nothing was interrupted. */
     public Optional<String> repair(String service, DeployListener events) {
         return new ServiceRepair(systemsForService(service)).repair(service, events);
+    }
+
+    /**
+     * Signs the service's state and history records as they are now (a person checked them): what was signed. Needs
+     * the key; each record must still be valid.
+     */
+    public StateStore.Trusted trust(String service) {
+        return systems.store().trust(service);
     }
 
     /** The newest {@code limit} history records of the service (they live in Consul, whatever the target). */

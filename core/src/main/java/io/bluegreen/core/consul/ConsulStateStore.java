@@ -3,23 +3,30 @@ package io.bluegreen.core.consul;
 import com.ecwid.consul.ConsulException;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bluegreen.core.consul.format.SavedRecords;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Journal;
 import io.bluegreen.core.engine.ServiceState;
-import io.bluegreen.core.engine.port.StateStore;
+import io.bluegreen.core.engine.Signing;
 import io.bluegreen.core.engine.Versioned;
+import io.bluegreen.core.engine.port.StateStore;
+import io.bluegreen.core.engine.port.StoredDataException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Desired state, phase journal and history under {@code bluegreen/<service>/} in Consul KV. */
+/**
+ * Desired state, phase journal and history under {@code bluegreen/<service>/} in Consul KV, each record in the save
+ * format of {@link SavedRecords} (versioned, signed with a key, checked when read).
+ */
 public final class ConsulStateStore implements StateStore {
     private final ConsulAgent agent;
+    private final SavedRecords records;
 
-    public ConsulStateStore(ConsulAgent agent) {
+    public ConsulStateStore(ConsulAgent agent, SavedRecords records) {
         this.agent = agent;
+        this.records = records;
     }
 
     static String key(String service, String leaf) {
@@ -32,35 +39,47 @@ public final class ConsulStateStore implements StateStore {
     }
 
     @Override
+    public Signing signing() {
+        return records.signing();
+    }
+
+    @Override
     public Versioned<ServiceState> readState(String service) {
-        GetValue v = get(key(service, "state"));
+        String key = key(service, "state");
+        GetValue v = get(key);
         if (v == null || v.getValue() == null) {
             return new Versioned<>(ServiceState.empty(service), 0);
         }
-        return new Versioned<>(parse(v.getDecodedValue(), ServiceState.class), v.getModifyIndex());
+        return new Versioned<>(records.readState(key, service, v.getDecodedValue()), v.getModifyIndex());
     }
 
     @Override
     public boolean writeState(String service, ServiceState state, long index) {
-        PutParams cas = new PutParams();
-        cas.setCas(index);
-        try {
-            Boolean ok = agent.client().setKVValue(key(service, "state"), json(state), agent.token(), cas).getValue();
-            return Boolean.TRUE.equals(ok);
-        } catch (ConsulException e) {
-            throw agent.failure(e);
+        String key = key(service, "state");
+        SavedRecords.Prepared text = records.writeState(key, service, state);
+        if (!cas(key, text.text(), index)) {
+            return false;
         }
+        records.stored(service, text);
+        return true;
     }
 
     @Override
     public Optional<Journal> readJournal(String service) {
-        GetValue v = get(key(service, "journal"));
-        return v == null || v.getValue() == null ? Optional.empty() : Optional.of(parse(v.getDecodedValue(), Journal.class));
+        String key = key(service, "journal");
+        GetValue v = get(key);
+        if (v == null || v.getValue() == null) {
+            return Optional.empty();
+        }
+        GetValue state = get(key(service, "state"));
+        return Optional.of(records.readJournal(key, service, v.getDecodedValue(),
+                state == null || state.getValue() == null ? null : state.getDecodedValue()));
     }
 
     @Override
     public void writeJournal(String service, Journal journal) {
-        set(key(service, "journal"), json(journal));
+        String key = key(service, "journal");
+        set(key, records.writeJournal(key, service, journal));
     }
 
     @Override
@@ -74,24 +93,15 @@ public final class ConsulStateStore implements StateStore {
 
     @Override
     public void appendHistory(String service, HistoryRecord record) {
-        set(key(service, "history/" + record.id()), json(record));
+        String key = key(service, "history/" + record.id());
+        set(key, records.writeHistory(key, service, record));
     }
 
     @Override
     public List<HistoryRecord> history(String service, int limit) {
-        List<GetValue> values;
-        try {
-            values = agent.client().getKVValues(key(service, "history/"), agent.token()).getValue();
-        } catch (ConsulException e) {
-            throw agent.failure(e);
-        }
         List<HistoryRecord> out = new ArrayList<>();
-        if (values != null) {
-            for (GetValue v : values) {
-                if (v.getValue() != null) {
-                    out.add(parse(v.getDecodedValue(), HistoryRecord.class));
-                }
-            }
+        for (GetValue v : historyValues(service)) {
+            out.add(records.readHistory(v.getKey(), service, id(v.getKey()), v.getDecodedValue()));
         }
         out.sort(Comparator.comparing(HistoryRecord::startedAt).thenComparing(HistoryRecord::id).reversed());
         return out.size() > limit ? out.subList(0, limit) : out;
@@ -108,9 +118,56 @@ public final class ConsulStateStore implements StateStore {
         set(key(service, "notes/" + name), value);
     }
 
+    @Override
+    public Trusted trust(String service) {
+        String key = key(service, "state");
+        GetValue v = get(key);
+        Optional<ServiceState> state = Optional.empty();
+        if (v != null && v.getValue() != null) {
+            SavedRecords.Trusted<ServiceState> t = records.trustState(key, service, v.getDecodedValue());
+            if (!cas(key, t.prepared().text(), v.getModifyIndex())) {
+                throw new StoredDataException(key, "changed while it was being signed", "Run it again");
+            }
+            records.stored(service, t.prepared());
+            state = Optional.of(t.value());
+        }
+        List<String> ids = new ArrayList<>();
+        for (GetValue h : historyValues(service)) {
+            SavedRecords.Trusted<HistoryRecord> t = records.trustHistory(h.getKey(), service, id(h.getKey()),
+                    h.getDecodedValue());
+            set(h.getKey(), t.prepared().text());
+            ids.add(t.value().id());
+        }
+        return new Trusted(state, ids);
+    }
+
+    private List<GetValue> historyValues(String service) {
+        List<GetValue> values;
+        try {
+            values = agent.client().getKVValues(key(service, "history/"), agent.token()).getValue();
+        } catch (ConsulException e) {
+            throw agent.failure(e);
+        }
+        return values == null ? List.of() : values.stream().filter(v -> v.getValue() != null).toList();
+    }
+
+    private static String id(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
     private GetValue get(String key) {
         try {
             return agent.client().getKVValue(key, agent.token()).getValue();
+        } catch (ConsulException e) {
+            throw agent.failure(e);
+        }
+    }
+
+    private boolean cas(String key, String value, long index) {
+        PutParams cas = new PutParams();
+        cas.setCas(index);
+        try {
+            return Boolean.TRUE.equals(agent.client().setKVValue(key, value, agent.token(), cas).getValue());
         } catch (ConsulException e) {
             throw agent.failure(e);
         }
@@ -123,22 +180,6 @@ public final class ConsulStateStore implements StateStore {
             }
         } catch (ConsulException e) {
             throw agent.failure(e);
-        }
-    }
-
-    static String json(Object o) {
-        try {
-            return ConsulAgent.JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static <T> T parse(String text, Class<T> type) {
-        try {
-            return ConsulAgent.JSON.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable " + type.getSimpleName() + " in Consul KV: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.bluegreen.core.engine;
 
 import io.bluegreen.core.engine.port.LockUnavailableException;
+import io.bluegreen.core.engine.port.StoredDataException;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.spec.InvalidSpecException;
 
@@ -17,7 +18,9 @@ public enum FailureKind {
     /** A required system cannot be reached; nothing changed. */
     UNREACHABLE(3, "unreachable, nothing changed"),
     /** Putting things back failed: the message says what is where. */
-    NEEDS_HUMAN(4, "ROLLBACK FAILED");
+    NEEDS_HUMAN(4, "ROLLBACK FAILED"),
+    /** What Consul holds cannot be trusted or disagrees with what serves traffic: nothing was done, a human must look. */
+    UNTRUSTED(4, "refused, a human must look");
 
     private final int exitCode;
     private final String label;
@@ -36,6 +39,9 @@ public enum FailureKind {
         }
         if (e instanceof RollbackFailedException) {
             return NEEDS_HUMAN;
+        }
+        if (e instanceof StoredDataException || e instanceof UntrustedStateException) {
+            return UNTRUSTED;
         }
         if (e instanceof LockUnavailableException || e instanceof RefusedException) {
             return REFUSED;

@@ -13,6 +13,9 @@ public record HistoryRecord(String id, String kind, String outcome, String servi
                             String previousColor, String image, String digest, String startedAt, String endedAt,
                             long durationMs, String reason, List<PhaseTiming> phases, FlipFigures flip, Recipe recipe) {
 
+    /** The kind of a heal server's record: what it decided and how that ended (the transition it ran has its own). */
+    public static final String HEAL = "heal";
+
     /** The one way records are made: {@code of(...)} names the operation, the setters say what it acted on. */
     public static Builder of(String id, String kind, String service) {
         return new Builder(id, kind, service);

@@ -17,12 +17,21 @@ public final class Observed {
     private final List<Replica> replicas;
     private final List<Instance> instances;
     private final boolean startsPartOfADeploy;
+    private final Signing signing;
     private final Map<String, Instance> instancesById;
     private final Map<String, Replica> replicasById;
 
+    /** An observation of a signed state (or one whose signing decides nothing: a heal's verdict). */
     public Observed(String service, Versioned<ServiceState> versionedState, List<Replica> replicas, List<Instance> instances,
                     boolean startsPartOfADeploy) {
+        this(service, versionedState, replicas, instances, startsPartOfADeploy, Signing.SIGNED);
+    }
+
+    /** {@code signing}: whether the state was signed, which decides whether its recorded commands may run. */
+    public Observed(String service, Versioned<ServiceState> versionedState, List<Replica> replicas, List<Instance> instances,
+                    boolean startsPartOfADeploy, Signing signing) {
         this.service = service;
+        this.signing = signing;
         this.versionedState = versionedState;
         this.replicas = List.copyOf(replicas);
         this.instances = List.copyOf(instances);
@@ -49,6 +58,10 @@ public final class Observed {
 
     public List<Instance> instances() {
         return instances;
+    }
+
+    public Signing signing() {
+        return signing;
     }
 
     /** Whether a plan may start only some replicas of an existing deploy (a Swarm service's tasks come as a whole). */

@@ -8,6 +8,7 @@ import io.bluegreen.core.engine.Transition.Route;
 import io.bluegreen.core.engine.Transition.Start;
 import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.Durations;
+import io.bluegreen.core.spec.HookSpec;
 import io.bluegreen.core.spec.HooksSpec;
 import io.bluegreen.core.spec.VerifySpec;
 import java.time.Duration;
@@ -116,6 +117,7 @@ public final class Planner {
                 + " in preview but has no " + color.label() + " color"));
         List<Transition.Kept> kept = serving(o, s, "the " + color.label() + " preview", "promote it");
         ReleaseControl rc = Optional.ofNullable(s.control()).orElse(ReleaseControl.NONE);
+        requireSignedCommands(o, rc.hooks());
         Duration window = Optional.ofNullable(s.recipe()).flatMap(r -> Durations.parse(r.verifyWindow()))
                 .orElse(Duration.ZERO);
         Optional<AnalysisSpec> analysis = rc.analysisSpec();
@@ -131,6 +133,25 @@ public final class Planner {
                 .commit(Commit.taking(s, keep, drain, state.runsOn())).verify(verify).retire(Retire.unlisted(drain))
                 .control(control).because(why + color.label() + " (" + s.version() + ") takes production traffic"
                         + (control.steps().isEmpty() ? "" : " in " + control.steps().size() + " canary step(s)"));
+    }
+
+    /**
+     * Hooks that run commands are taken from a state only when it is signed: whoever can write an unsigned one could
+     * otherwise run anything on this machine. The spec's own hooks (a deploy's) are the person's and always run.
+     */
+    private static void requireSignedCommands(Observed o, HooksSpec hooks) {
+        if (o.signing() == Signing.SIGNED) {
+            return;
+        }
+        List<String> commands = java.util.stream.Stream.of(hooks.prePromotion(), hooks.postPromotion(), hooks.onFailure())
+                .flatMap(List::stream).filter(h -> !h.isHttp()).map(HookSpec::describe).toList();
+        if (!commands.isEmpty()) {
+            throw new UntrustedStateException("bluegreen/" + o.service() + "/state is not signed, and its release runs"
+                    + " commands (" + String.join(", ", commands) + "): a command is run from a signed state only. Nothing"
+                    + " was done. Set BLUEGREEN_STATE_KEY (docs/spec.md, \"The saved state\"), check the state with `consul"
+                    + " kv get bluegreen/" + o.service() + "/state`, then `bin/bluegreen state trust -s " + o.service()
+                    + "` signs it");
+        }
     }
 
     /** The color in preview is dropped and retired; production is not touched. */
@@ -257,7 +278,7 @@ public final class Planner {
         // An active color's router gets the survivors and the new replicas; an idle color's is not touched.
         return Optional.of(Transition.of(kind, opId, service).colors(color, state.activeColor().orElse(null))
                 .release(cs.version(), cs.image(), cs.digest()).start(Start.replicas(plan, recipe.health()))
-                .route(active ? Route.production(state.router(), kept) : Route.unchanged(RouterRef.NONE, kept))
+                .route(active ? Route.production(state.router(), kept) : Route.unchanged(state.router(), kept))
                 .commit(Commit.recording(colorState, state.keep(), state.drainTimeout(), state.runsOn()))
                 .retire(Retire.unlisted(state.drainTimeout())).because(why));
     }

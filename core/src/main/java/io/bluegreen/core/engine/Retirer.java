@@ -32,15 +32,23 @@ final class Retirer {
      * the caller's, makes a second run find nothing left to do.
      */
     void retireUnlisted(String service, TrafficRouter router, Duration drain, EventSink events) {
-        Set<String> named = sys.store().readState(service).value().replicaIds();
-        List<Replica> stale = sys.cluster().list(service).stream().filter(r -> !named.contains(r.id())).toList();
+        ServiceState state = sys.store().readState(service).value();
+        Set<String> named = state.replicaIds();
+        List<Replica> unlisted = sys.cluster().list(service).stream().filter(r -> !named.contains(r.id())).toList();
+        // The last look before anything goes: what the router still sends production traffic to stays.
+        List<Replica> serving = LiveTraffic.serving(unlisted, router);
+        List<Replica> stale = unlisted.stream().filter(r -> !serving.contains(r)).toList();
         Drainer.drain(router, stale.stream().filter(Replica::running).map(Replica::endpoint)
                 .filter(java.util.Objects::nonNull).toList(), drain, events);
         retire(service, stale, events);
+        Set<String> kept = serving.stream().map(Replica::id).collect(java.util.stream.Collectors.toSet());
         for (Instance i : sys.registry().instances(service)) {
-            if (!named.contains(i.id())) {
+            if (!named.contains(i.id()) && !kept.contains(i.id())) {
                 sys.registry().deregister(service, i.id());
             }
+        }
+        if (!serving.isEmpty()) {
+            throw new UntrustedStateException(LiveTraffic.disagreement(state, serving, router, "retiring them"));
         }
     }
 }

@@ -43,11 +43,13 @@ public record Transition(Header header, Start start, Route route, Commit commit,
     public enum Traffic { MOVES, STAYS }
 
     /**
-     * Production's proxy ({@code router}), whether its traffic moves to the transition's color, and the replicas
-     * already running that stay in that color ({@code kept}: a rollback's standby, a replacement's survivors).
+     * Production's proxy ({@code router}; none when nothing was ever routed), whether its traffic moves to the
+     * transition's color, and the replicas already running that stay in that color ({@code kept}: a rollback's
+     * standby, a replacement's survivors).
      */
     public record Route(Traffic traffic, RouterRef router, List<Kept> kept) {
         public Route {
+            router = router == null ? RouterRef.NONE : router;
             kept = List.copyOf(kept);
         }
 

@@ -1,6 +1,7 @@
 package io.bluegreen.core.engine;
 
 import io.bluegreen.core.engine.port.ServiceLock;
+import io.bluegreen.core.engine.port.StoredDataException;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -51,19 +52,22 @@ public final class TransitionRunner {
         String startedAt = pc.now();
         try (ServiceLock.Lease lease = pc.run(Phase.LOCK, "locking bluegreen/" + q.service() + "/lock",
                 () -> sys.lock().acquire(q.service(), holder(q.kind(), pc.operationId()), q.lockWait(), pc.sink(Phase.LOCK)))) {
-            new Repairer(sys).repairIfInterrupted(q.service(), pc);
+            repair(q, pc);
             Observed observed;
             Optional<Transition> planned;
             try {
                 observed = pc.run(Phase.RESOLVE, "reading bluegreen/" + q.service() + "/state, its replicas and their health",
                         () -> observe(q.service(), q.kind().readsReplicas()));
                 planned = q.plan().plan(observed, pc);
+                planned.ifPresent(t -> LiveTraffic.requireAgreement(observed, t, sys.routerFor().apply(t.route().router()),
+                        sys.clock().instant()));
             } catch (RuntimeException e) {
-                if (!(e instanceof RefusedException)) {
+                boolean untrusted = e instanceof StoredDataException || e instanceof UntrustedStateException;
+                if (!(e instanceof RefusedException) && !(e instanceof StoredDataException)) {
                     new HistoryWriter(sys, pc).writeUnplanned(q.kind(), q.version(), q.image(), Outcome.FAILED,
                             "nothing was changed: " + e.getMessage(), startedAt, t0);
                 }
-                throw e instanceof SystemUnreachableException || e instanceof RefusedException ? e
+                throw e instanceof SystemUnreachableException || e instanceof RefusedException || untrusted ? e
                         : new DeployFailedException(pc.current(), e.getMessage() + " (nothing was changed)", e);
             }
             if (planned.isEmpty()) {
@@ -74,11 +78,29 @@ public final class TransitionRunner {
         }
     }
 
+    /**
+     * Finishes what an interrupted operation left. A journal that cannot be read is never acted on: a flip back to the
+     * standby (a person's rollback, a heal's fail-back) goes on without it, since it needs nothing the journal holds and
+     * writes its own; every other operation stops.
+     */
+    private void repair(Request q, PhaseClock pc) {
+        try {
+            new Repairer(sys).repairIfInterrupted(q.service(), pc);
+        } catch (StoredDataException e) {
+            if (q.kind() != OperationKind.ROLLBACK && q.kind() != OperationKind.FAIL_BACK) {
+                throw e;
+            }
+            pc.warn(Phase.REPAIR, e.problem() + "; the " + q.kind().label() + " goes on without it, never acting on it,"
+                    + " and replaces it with its own journal");
+        }
+    }
+
     /** One read of everything a planner decides on; without {@code replicas}, their run state is left unknown. */
     public Observed observe(String service, boolean replicas) {
         Versioned<ServiceState> state = sys.store().readState(service);
         List<Replica> listed = replicas ? sys.cluster().list(service) : List.of();
-        return new Observed(service, state, listed, sys.registry().instances(service), sys.cluster().startsPartOfADeploy());
+        return new Observed(service, state, listed, sys.registry().instances(service), sys.cluster().startsPartOfADeploy(),
+                sys.store().signing());
     }
 
     static String holder(OperationKind kind, String id) {

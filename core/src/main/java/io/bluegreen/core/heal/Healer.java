@@ -87,6 +87,9 @@ public final class Healer {
         long t0 = System.nanoTime();
         HealDecision decision = observe(service);
         if (decision.action() == HealDecision.Action.NONE) {
+            // Nothing failed, but a journal nobody can read is an interrupted operation nobody can finish: said, not
+            // hidden behind "nothing to heal" (a fail-back would still go on without it; see TransitionRunner).
+            sys.store().readJournal(service);
             return outcome(decision, HealOutcome.Result.NONE, decision.reason(), t0);
         }
         if (!settings.grace().isZero() && !run.urgent) {
@@ -118,7 +121,7 @@ public final class Healer {
             return outcome(decision, HealOutcome.Result.SKIPPED, "already handled this incident (" + incident.trim() + ")", t0);
         }
         List<HistoryRecord> recent = sys.store().history(service, 200).stream()
-                .filter(h -> h.kind().equals("heal") && !h.outcome().equals(HealOutcome.Result.SKIPPED.label())
+                .filter(h -> h.kind().equals(HistoryRecord.HEAL) && !h.outcome().equals(HealOutcome.Result.SKIPPED.label())
                         && !h.outcome().equals(HealOutcome.Result.PREEMPTED.label()))
                 .filter(h -> Instant.parse(h.startedAt()).isAfter(Instant.now().minus(settings.window())))
                 .toList();
@@ -203,7 +206,7 @@ public final class Healer {
     }
 
     private void record(String service, HealDecision d, HealOutcome.Result outcome, String reason, long t0) {
-        sys.store().appendHistory(service, HistoryRecord.of(DeployIds.next(sys.clock()), "heal", service).outcome(outcome.label())
+        sys.store().appendHistory(service, HistoryRecord.of(DeployIds.next(sys.clock()), HistoryRecord.HEAL, service).outcome(outcome.label())
                 .colors(d.color() == null ? null : d.color().label(), null)
                 .started(Instant.now().minusNanos(System.nanoTime() - t0).toString(), t0)
                 .reason(sys.redactor().redact(d.action().label() + ": " + reason)).build(Instant.now().toString()));

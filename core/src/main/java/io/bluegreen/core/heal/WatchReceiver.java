@@ -117,7 +117,7 @@ public final class WatchReceiver {
                     case REFUSED -> 409;
                     case INVALID -> 400;
                     case UNREACHABLE -> 503;
-                    case FAILED, NEEDS_HUMAN -> 500;
+                    case FAILED, NEEDS_HUMAN, UNTRUSTED -> 500;
                 };
                 return new Reply(status, "bluegreen: " + kind.label(e) + ": " + redactor.redact(e.getMessage()), kind.exitCode());
             }

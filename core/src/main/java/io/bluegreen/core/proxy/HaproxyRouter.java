@@ -65,6 +65,12 @@ public final class HaproxyRouter implements TrafficRouter {
         return ready.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", ready));
     }
 
+    /** The servers ready with a weight: what HAProxy sends requests to now. */
+    @Override
+    public Set<Endpoint> liveEndpoints() {
+        return servers().stream().filter(s -> s.ready() && s.weight() > 0).map(Server::endpoint).collect(Collectors.toSet());
+    }
+
     @Override
     public void route(String service, List<Endpoint> endpoints, String note) {
         if (endpoints.isEmpty()) {
@@ -118,6 +124,12 @@ public final class HaproxyRouter implements TrafficRouter {
 
     private void weigh(String server, long weight, double scale) {
         runtime.expect("set server " + backend + "/" + server + " weight " + Math.max(1, Math.round(weight / scale)), DONE);
+    }
+
+    /** What is wrong with {@code text} as a snapshot of this router: one {@code host:port} per line, nothing else. */
+    static List<String> snapshotProblems(String text) {
+        return text.lines().filter(l -> !io.bluegreen.core.spec.SpecReader.HOST_PORT.matcher(l).matches())
+                .map(l -> "line '" + (l.length() > 60 ? l.substring(0, 60) + "..." : l) + "' is not host:port").toList();
     }
 
     @Override

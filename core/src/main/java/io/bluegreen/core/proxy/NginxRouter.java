@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Flips by rewriting the upstream file the tool owns, checking the whole config with {@code nginx -t}
@@ -21,6 +24,12 @@ import java.util.Set;
 public final class NginxRouter implements TrafficRouter {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern SERVER = Pattern.compile("server\\s+([A-Za-z0-9.-]+:[0-9]{1,5})(\\s+[^;]*)?;");
+    private static final Pattern UPSTREAM_OPEN = Pattern.compile("upstream\\s+[A-Za-z0-9_.-]{1,128}\\s*\\{");
+    private static final Pattern UPSTREAM_LINE = Pattern.compile(
+            "(server\\s+[A-Za-z0-9.:\\[\\]-]{1,262}(\\s+(weight=[0-9]{1,6}|max_fails=[0-9]{1,6}|fail_timeout=[0-9]{1,6}(ms|s|m|h)?"
+                    + "|max_conns=[0-9]{1,9}|down|backup))*"
+                    + "|keepalive(_requests|_time|_timeout)?\\s+[0-9]{1,9}(ms|s|m|h)?|least_conn|ip_hash|random|zone\\s+[A-Za-z0-9_-]{1,64}(\\s+[0-9]{1,9}[kKmM]?)?)\\s*;");
     private final Path upstreamFile;
     private final Path configFile;
     private final String binary;
@@ -57,6 +66,14 @@ public final class NginxRouter implements TrafficRouter {
     @Override
     public Optional<String> snapshot() {
         return AtomicFile.read(upstreamFile);
+    }
+
+    /** The servers of the upstream file nginx was last reloaded with, but those marked down. */
+    @Override
+    public Set<Endpoint> liveEndpoints() {
+        return snapshot().map(text -> text.lines().map(String::strip).map(SERVER::matcher).filter(Matcher::matches)
+                .filter(m -> m.group(2) == null || !m.group(2).contains("down")).map(m -> Endpoint.parse(m.group(1)))
+                .collect(Collectors.toSet())).orElse(Set.of());
     }
 
     @Override
@@ -151,7 +168,7 @@ public final class NginxRouter implements TrafficRouter {
     }
 
     /** {@code nginx} is in /usr/sbin on Debian, which a non-root PATH often lacks. */
-    private static String resolve(String binary) {
+    static String resolve(String binary) {
         if (binary.contains("/")) {
             return binary;
         }
@@ -162,6 +179,35 @@ public final class NginxRouter implements TrafficRouter {
             }
         }
         return binary;
+    }
+
+    /**
+     * What is wrong with {@code text} as an upstream file a repair would write back: only comments, {@code upstream}
+     * blocks and the upstream directives a flip or a person's placeholder uses ({@code server} with its usual
+     * parameters, {@code keepalive*}, balancing methods, {@code zone}); anything else (an {@code include}, a Lua or Perl
+     * block) could make nginx run what the file says.
+     */
+    static List<String> upstreamProblems(String text) {
+        List<String> problems = new java.util.ArrayList<>();
+        int depth = 0;
+        for (String raw : text.split("\n", -1)) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (depth == 0 && UPSTREAM_OPEN.matcher(line).matches()) {
+                depth = 1;
+            } else if (depth == 1 && line.equals("}")) {
+                depth = 0;
+            } else if (depth != 1 || !UPSTREAM_LINE.matcher(line).matches()) {
+                problems.add("line '" + (line.length() > 60 ? line.substring(0, 60) + "..." : line)
+                        + "' is not an upstream block line the tool would write back");
+            }
+        }
+        if (depth != 0) {
+            problems.add("an upstream block is not closed");
+        }
+        return problems;
     }
 
     /** nginx has no per-upstream counters: old workers are "shutting down" exactly while they finish requests. */

@@ -5,6 +5,7 @@ import io.bluegreen.core.engine.RouterRef;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** {@code router.type: none}: traffic is found through Consul (DNS or a template), we only register. */
 public final class NoTrafficRouter implements TrafficRouter {
@@ -20,6 +21,12 @@ public final class NoTrafficRouter implements TrafficRouter {
     @Override
     public Optional<String> snapshot() {
         return Optional.empty();
+    }
+
+    /** Clients find replicas in Consul: no proxy sends them anything. */
+    @Override
+    public Set<Endpoint> liveEndpoints() {
+        return Set.of();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.bluegreen.core.proxy;
 
+import io.bluegreen.core.spec.SpecReader;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -16,8 +17,6 @@ import java.util.regex.Pattern;
  * point the tool at a relative path, a command line or a malformed address. Each problem names {@code prefix.option}.
  */
 final class SavedOptions {
-    private static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})");
-    private static final Pattern BACKEND = Pattern.compile("[A-Za-z0-9._:-]{1,63}");
     private static final Pattern COMMAND = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
     private static final int MAX_PATH = 4096;
     private final String prefix;
@@ -31,7 +30,7 @@ final class SavedOptions {
         this.problems = problems;
     }
 
-    private void problem(String key, String message) {
+    void problem(String key, String message) {
         problems.add(prefix + "." + key + ": " + message);
     }
 
@@ -86,7 +85,7 @@ final class SavedOptions {
     String socket(String key) {
         String s = raw(key).orElse(null);
         if (s != null) {
-            Matcher tcp = HOST_PORT.matcher(s);
+            Matcher tcp = SpecReader.HOST_PORT.matcher(s);
             if (tcp.matches()) {
                 int port = Integer.parseInt(tcp.group(3));
                 if (port < 1 || port > 65535) {
@@ -102,7 +101,7 @@ final class SavedOptions {
 
     String backendName(String key) {
         String s = required(key);
-        if (s != null && !BACKEND.matcher(s).matches()) {
+        if (s != null && !SpecReader.HAPROXY_NAME.matcher(s).matches()) {
             problem(key, "'" + s + "' is not an HAProxy backend name (1 to 63 of A-Z a-z 0-9 . _ : -)");
             return null;
         }

@@ -14,27 +14,33 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * One mapping of the spec tree, read field by field. Every problem is recorded with the field's full
- * dotted path, so a user sees all of them at once; keys nobody read are reported as unknown.
+ * One mapping of a tree read field by field: a spec, or a record read back from Consul KV (the same rules for both).
+ * Every problem is recorded with the field's full dotted path, so a user sees all of them at once; keys nobody read
+ * are reported as unknown.
  */
-final class SpecNode {
+public final class SpecNode {
     private final String prefix;
     private final Map<?, ?> map;
     private final List<String> problems;
     private final Set<String> known = new LinkedHashSet<>();
 
-    SpecNode(String prefix, Map<?, ?> map, List<String> problems) {
+    public SpecNode(String prefix, Map<?, ?> map, List<String> problems) {
         this.prefix = prefix;
         this.map = map;
         this.problems = problems;
     }
 
-    String path(String key) {
+    public String path(String key) {
         return prefix.isEmpty() ? key : prefix + "." + key;
     }
 
-    void problem(String key, String message) {
+    public void problem(String key, String message) {
         problems.add(path(key) + ": " + message);
+    }
+
+    /** A problem a checker outside the tree found, already naming its field. */
+    public void report(String problem) {
+        problems.add(problem);
     }
 
     private Object raw(String key) {
@@ -43,15 +49,21 @@ final class SpecNode {
     }
 
     /** The value as parsed (marks the key known), for readers of types this class does not know. */
-    Object rawValue(String key) {
+    public Object rawValue(String key) {
         return raw(key);
     }
 
-    boolean has(String key) {
+    /** Whether the key is there at all, even holding null (a field whose "none" must be written out). */
+    public boolean present(String key) {
+        known.add(key);
+        return map.containsKey(key);
+    }
+
+    public boolean has(String key) {
         return map.get(key) != null;
     }
 
-    Optional<String> string(String key) {
+    public Optional<String> string(String key) {
         Object v = raw(key);
         if (v == null) {
             return Optional.empty();
@@ -67,7 +79,7 @@ final class SpecNode {
         return Optional.empty();
     }
 
-    String requiredString(String key) {
+    public String requiredString(String key) {
         if (!has(key)) {
             raw(key);
             problem(key, "is required");
@@ -77,7 +89,7 @@ final class SpecNode {
     }
 
     /** Text that must match {@code pattern}; {@code rule} says in words what the pattern demands. */
-    String matching(String key, Pattern pattern, String rule, String fallback) {
+    public String matching(String key, Pattern pattern, String rule, String fallback) {
         Optional<String> s = fallback == null && !has(key) ? Optional.ofNullable(requiredString(key)) : string(key);
         if (s.isEmpty()) {
             return fallback;
@@ -89,7 +101,12 @@ final class SpecNode {
         return s.get();
     }
 
-    int integer(String key, int min, int max, Integer fallback) {
+    public int integer(String key, int min, int max, Integer fallback) {
+        return (int) wholeNumber(key, min, max, fallback == null ? null : fallback.longValue());
+    }
+
+    /** A whole number that may exceed an int (a duration in ms, say). */
+    public long wholeNumber(String key, long min, long max, Long fallback) {
         Object v = raw(key);
         if (v == null) {
             if (fallback == null) {
@@ -98,10 +115,11 @@ final class SpecNode {
             }
             return fallback;
         }
-        if (!(v instanceof Integer i)) {
+        if (!(v instanceof Integer || v instanceof Long)) {
             problem(key, "expected a whole number from " + min + " to " + max + ", got " + describe(v));
             return fallback == null ? min : fallback;
         }
+        long i = ((Number) v).longValue();
         if (i < min || i > max) {
             problem(key, "must be from " + min + " to " + max + ", got " + i);
             return fallback == null ? min : fallback;
@@ -109,7 +127,18 @@ final class SpecNode {
         return i;
     }
 
-    boolean bool(String key, boolean fallback) {
+    /** A moment as ISO-8601 UTC text ({@code 2026-12-07T16:45:00Z}); absent: empty, or a problem when {@code required}. */
+    public Optional<java.time.Instant> instant(String key, boolean required) {
+        Optional<String> s = required ? Optional.ofNullable(requiredString(key)) : string(key);
+        try {
+            return s.map(java.time.Instant::parse);
+        } catch (java.time.format.DateTimeParseException e) {
+            problem(key, quote(s.get()) + " is not a moment such as 2026-12-07T16:45:00Z");
+            return Optional.empty();
+        }
+    }
+
+    public boolean bool(String key, boolean fallback) {
         Object v = raw(key);
         if (v == null) {
             return fallback;
@@ -121,7 +150,7 @@ final class SpecNode {
         return fallback;
     }
 
-    Duration duration(String key, Duration min, Duration max, Duration fallback) {
+    public Duration duration(String key, Duration min, Duration max, Duration fallback) {
         Object v = raw(key);
         if (v == null) {
             return fallback;
@@ -140,7 +169,7 @@ final class SpecNode {
     }
 
     /** An http(s) URL with a host and no user:password in it. */
-    Optional<java.net.URI> url(String key) {
+    public Optional<java.net.URI> url(String key) {
         return string(key).flatMap(s -> {
             try {
                 java.net.URI u = new java.net.URI(s);
@@ -171,7 +200,7 @@ final class SpecNode {
     }
 
     /** A mapping of plain names to scalar values (numbers and booleans become text). */
-    Map<String, String> stringMap(String key, Pattern keyPattern, String keyRule) {
+    public Map<String, String> stringMap(String key, Pattern keyPattern, String keyRule) {
         Object v = raw(key);
         Map<String, String> out = new LinkedHashMap<>();
         if (v == null) {
@@ -196,7 +225,7 @@ final class SpecNode {
     }
 
     /** A list of texts; absent gives an empty list. */
-    List<String> strings(String key) {
+    public List<String> strings(String key) {
         List<String> out = new ArrayList<>();
         for (Object item : list(key)) {
             if (item instanceof String s && !s.isBlank()) {
@@ -209,7 +238,7 @@ final class SpecNode {
     }
 
     /** A list of mappings, each read as a node {@code key[i]}; absent gives an empty list. */
-    List<SpecNode> mappings(String key) {
+    public List<SpecNode> mappings(String key) {
         List<SpecNode> out = new ArrayList<>();
         List<?> items = list(key);
         for (int i = 0; i < items.size(); i++) {
@@ -235,7 +264,7 @@ final class SpecNode {
     }
 
     /** A nested mapping; absent gives an empty node so defaults apply. */
-    SpecNode child(String key) {
+    public SpecNode child(String key) {
         Object v = raw(key);
         if (v == null) {
             return new SpecNode(path(key), Map.of(), problems);
@@ -247,8 +276,13 @@ final class SpecNode {
         return new SpecNode(path(key), m, problems);
     }
 
+    /** The keys this mapping holds, in its order (a reader then asks for each, or reports it). */
+    public List<String> keys() {
+        return map.keySet().stream().map(String::valueOf).toList();
+    }
+
     /** Reports every key this node holds that no reader asked for. */
-    void rejectUnknown() {
+    public void rejectUnknown() {
         for (Object k : map.keySet()) {
             if (!known.contains(String.valueOf(k))) {
                 problems.add(path(String.valueOf(k)) + ": unknown field (known here: "
@@ -274,7 +308,7 @@ final class SpecNode {
         return String.valueOf(v);
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
         return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
     }

@@ -30,19 +30,19 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class SpecReader {
     /** DNS label: it ends up in container names, Consul IDs, file names and URLs. */
     public static final Pattern SERVICE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    static final Pattern REPOSITORY = Pattern.compile(
+    public static final Pattern REPOSITORY = Pattern.compile(
             "((localhost|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(:[0-9]{1,5})?/)?"
                     + "[a-z0-9]+([._-]{1,2}[a-z0-9]+)*(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*");
     public static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-    static final Pattern IPV4 = Pattern.compile(
+    public static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    static final Pattern HTTP_PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*");
-    static final Pattern HAPROXY_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,63}");
-    static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})");
+    public static final Pattern HTTP_PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*");
+    public static final Pattern HAPROXY_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,63}");
+    public static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})");
     static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     /** A Docker network name as {@code docker network create} takes it. */
-    static final Pattern NETWORK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    public static final Pattern NETWORK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     static final int MAX_NETWORKS = 8;
     private static final int MAX_SPEC_BYTES = 1 << 20;
 
@@ -102,6 +102,31 @@ public final class SpecReader {
             throw new InvalidSpecException(problems.isEmpty() ? List.of("analysis: missing") : problems);
         }
         return a.get();
+    }
+
+    /** {@code node}'s {@code analysis}, validated again; empty when it has none. */
+    public static Optional<AnalysisSpec> analysis(SpecNode node) {
+        return AnalysisReader.read(node);
+    }
+
+    /** {@code hooks} as the spec writes it (and a state records it), validated again. */
+    public static HooksSpec hooks(SpecNode h) {
+        return ReleaseControlReader.hooks(h);
+    }
+
+    /** {@code promotion} as the spec writes it (and a state records it), validated again; canary steps allowed. */
+    public static PromotionSpec promotion(SpecNode p) {
+        return ReleaseControlReader.promotion(p, true);
+    }
+
+    /** {@code target} as the spec writes it (and a state records it), validated again; its paths are absolute. */
+    public static TargetSpec target(SpecNode t) {
+        return TargetReader.read(t, Path.of("/"));
+    }
+
+    /** {@code networks} of {@code node}, validated again. */
+    public static List<String> networks(SpecNode node) {
+        return readNetworks(node);
     }
 
     /** Validates a parsed tree; relative paths resolve against {@code base}. */

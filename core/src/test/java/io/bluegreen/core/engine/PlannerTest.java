@@ -267,7 +267,7 @@ public class PlannerTest {
         Transition t = Planner.replace(o, GREEN, List.of(failed), ENV, "op").orElseThrow();
 
         assertFalse(t.route().moves());
-        assertEquals(RouterRef.NONE, t.route().router());
+        assertEquals("production's router, to check what it serves", FakeRouter.REF, t.route().router());
         assertEquals(List.of(3), t.start().replicas().orElseThrow().indexes());
     }
 

@@ -321,7 +321,7 @@ public class TransitionRunnerTest {
             Fixture f = Operation.DEPLOY.fixture("30s");
             Operation.DEPLOY.setUp(f);
             Snapshot before = f.world.snapshot();
-            ServiceState theirs = before.state().with(BLUE, f.color(BLUE).withStandbyUntil("2030-02-01T00:00:00Z"), "theirs");
+            ServiceState theirs = before.state().with(BLUE, f.color(BLUE).withStandbyUntil("2030-02-01T00:00:00Z"), "2030-02-01T00:00:01Z");
             f.world.whileWaitingIn("gate", () -> assertTrue(f.world.store.writeState(Fixture.SERVICE, theirs,
                     f.world.store.readState(Fixture.SERVICE).index())));
 

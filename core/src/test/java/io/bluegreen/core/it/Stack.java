@@ -46,10 +46,18 @@ public final class Stack {
         return p;
     }
 
+    /**
+     * The test JVM's environment, without registry credentials; the stack's state key (scripts/stack.sh up makes it)
+     * signs the saved state unless the environment names one, as bin/bluegreen does.
+     */
     public static Map<String, String> env() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("REGISTRY_USERNAME");
         env.remove("REGISTRY_PASSWORD");
+        Path key = Path.of(System.getenv().getOrDefault("BLUEGREEN_STACK_DIR", ROOT.resolve(".stack").toString()), "state.key");
+        if (!env.containsKey("BLUEGREEN_STATE_KEY") && !env.containsKey("BLUEGREEN_STATE_KEY_FILE") && Files.isReadable(key)) {
+            env.put("BLUEGREEN_STATE_KEY_FILE", key.toString());
+        }
         return env;
     }
 

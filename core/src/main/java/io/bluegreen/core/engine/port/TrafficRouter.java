@@ -4,6 +4,7 @@ import io.bluegreen.core.engine.Endpoint;
 import io.bluegreen.core.engine.RouterRef;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The proxy in front of a service. A flip sends all traffic to the given endpoints; {@link #snapshot()}
@@ -18,6 +19,9 @@ public interface TrafficRouter {
 
     /** What is routed now, opaque; empty when the router has routed nothing yet. */
     Optional<String> snapshot();
+
+    /** The endpoints that get requests now, read from the proxy itself (none: nothing is routed). */
+    Set<Endpoint> liveEndpoints();
 
     /** Routes all of {@code service}'s traffic to {@code endpoints} (never empty). */
     void route(String service, List<Endpoint> endpoints, String note);

@@ -7,6 +7,7 @@ import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** A proxy that only records where traffic goes; its snapshot is that list of endpoints. */
 public final class FakeRouter implements TrafficRouter {
@@ -61,6 +62,11 @@ public final class FakeRouter implements TrafficRouter {
     @Override
     public RouterRef ref() {
         return REF;
+    }
+
+    @Override
+    public synchronized Set<Endpoint> liveEndpoints() {
+        return routed == null ? Set.of() : routed.stream().map(Endpoint::parse).collect(java.util.stream.Collectors.toSet());
     }
 
     /** What traffic goes to now (empty: nothing routed). */

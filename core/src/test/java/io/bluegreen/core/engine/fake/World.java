@@ -64,7 +64,7 @@ public final class World {
         Map<String, Instance.Health> registrations = new TreeMap<>();
         registry.instances(service).forEach(i -> registrations.put(i.id(), i.health()));
         return new Snapshot(containers, registrations, router.routed(), store.readState(service).value(),
-                store.readJournal(service).isPresent());
+                store.hasJournal(service));
     }
 
     /** A replica crashed: its container exited and Consul's check says critical. */
