@@ -12,6 +12,12 @@ final class Command {
     private Command() {
     }
 
+    /** Who runs command lines: {@link Command#run} on this machine, or a test's recorder. */
+    @FunctionalInterface
+    interface Runner {
+        Result run(Duration timeout, String... argv) throws IOException;
+    }
+
     record Result(int exit, String output) {
         /** The last few lines, enough to say why without flooding the log. */
         String lastLines() {

@@ -27,14 +27,19 @@ public final class HaproxyRouter implements TrafficRouter {
     private static final Set<String> DONE = Set.of("");
     private static final String MARK = "# bluegreen:";
     private static final int MAINT = 0x01 | 0x02 | 0x04 | 0x20;
-    private final HaproxyRuntime runtime;
+    private final HaproxyAdmin runtime;
     private final String backend;
     private final Path backendFile;
     private final Optional<Integer> serverMaxconn;
 
     /** {@code serverMaxconn}: the {@code maxconn} of every server this router adds (empty: none). */
     public HaproxyRouter(String socket, String backend, Path backendFile, Optional<Integer> serverMaxconn) {
-        this.runtime = new HaproxyRuntime(socket);
+        this(new HaproxyRuntime(socket), backend, backendFile, serverMaxconn);
+    }
+
+    /** {@code runtime} answers the runtime API's commands (a test records them). */
+    HaproxyRouter(HaproxyAdmin runtime, String backend, Path backendFile, Optional<Integer> serverMaxconn) {
+        this.runtime = runtime;
         this.backend = backend;
         this.backendFile = backendFile;
         this.serverMaxconn = serverMaxconn;

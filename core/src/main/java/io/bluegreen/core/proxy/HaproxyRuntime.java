@@ -12,15 +12,14 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * HAProxy's runtime API (the admin socket): one command per connection, the whole answer read until HAProxy
- * closes, within a time limit. {@link #expect} turns any answer but the expected ones into a RouterException.
+ * closes, within a time limit.
  */
-final class HaproxyRuntime {
+final class HaproxyRuntime implements HaproxyAdmin {
     private static final Pattern HOST_PORT = Pattern.compile("(.+):([0-9]{1,5})");
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_ANSWER = 4 << 20;
@@ -30,12 +29,14 @@ final class HaproxyRuntime {
         this.address = address;
     }
 
-    String address() {
+    @Override
+    public String address() {
         return address;
     }
 
     /** The answer without its trailing blank lines; unreachable socket → SystemUnreachableException. */
-    String ask(String command) {
+    @Override
+    public String ask(String command) {
         if (command.contains("\n") || command.contains(";")) {
             throw new IllegalArgumentException("one plain command at a time: " + command);
         }
@@ -69,16 +70,6 @@ final class HaproxyRuntime {
             throw new SystemUnreachableException("proxy", "HAProxy admin socket " + address + " does not answer: "
                     + e.getMessage(), e);
         }
-    }
-
-    /** Runs {@code command}; an answer not in {@code expected} aborts with what HAProxy said. */
-    String expect(String command, Set<String> expected) {
-        String answer = ask(command);
-        if (!expected.contains(answer)) {
-            throw new RouterException("HAProxy answered '" + command + "' unexpectedly: "
-                    + (answer.isEmpty() ? "(nothing)" : answer.lines().limit(3).reduce((a, b) -> a + " | " + b).orElse("")));
-        }
-        return answer;
     }
 
     private SocketAddress socketAddress() {

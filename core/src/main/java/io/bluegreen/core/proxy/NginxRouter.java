@@ -33,12 +33,19 @@ public final class NginxRouter implements TrafficRouter {
     private final Path upstreamFile;
     private final Path configFile;
     private final String binary;
+    private final Command.Runner commands;
     private Optional<NginxWorkers> workers;
 
     public NginxRouter(Path upstreamFile, Path configFile, String binary) {
+        this(upstreamFile, configFile, binary, Command::run);
+    }
+
+    /** {@code commands} runs nginx's command lines (a test records them). */
+    NginxRouter(Path upstreamFile, Path configFile, String binary, Command.Runner commands) {
         this.upstreamFile = upstreamFile;
         this.configFile = configFile;
         this.binary = resolve(binary);
+        this.commands = commands;
     }
 
     @Override
@@ -147,7 +154,7 @@ public final class NginxRouter implements TrafficRouter {
     private Optional<NginxWorkers> workers() {
         if (workers == null) {
             try {
-                workers = NginxWorkers.of(binary, configFile);
+                workers = NginxWorkers.of(commands, binary, configFile);
             } catch (IOException e) {
                 workers = Optional.empty();
             }
@@ -159,9 +166,9 @@ public final class NginxRouter implements TrafficRouter {
         AtomicFile.write(upstreamFile, content);
     }
 
-    private static Command.Result runOrUnreachable(String... argv) {
+    private Command.Result runOrUnreachable(String... argv) {
         try {
-            return Command.run(COMMAND_TIMEOUT, argv);
+            return commands.run(COMMAND_TIMEOUT, argv);
         } catch (IOException e) {
             throw new SystemUnreachableException("proxy", "cannot run " + argv[0] + ": " + e.getMessage(), e);
         }

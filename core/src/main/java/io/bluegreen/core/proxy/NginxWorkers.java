@@ -27,12 +27,12 @@ final class NginxWorkers {
     }
 
     /** Finds the pid file the config names (or nginx's compiled-in default); empty where /proc is missing. */
-    static Optional<NginxWorkers> of(String binary, Path configFile) throws IOException {
+    static Optional<NginxWorkers> of(Command.Runner commands, String binary, Path configFile) throws IOException {
         if (!Files.isDirectory(Path.of("/proc/self"))) {
             return Optional.empty();
         }
-        Command.Result dump = Command.run(java.time.Duration.ofSeconds(30), binary, "-T", "-q", "-c", configFile.toString());
-        Command.Result version = Command.run(java.time.Duration.ofSeconds(30), binary, "-V");
+        Command.Result dump = commands.run(java.time.Duration.ofSeconds(30), binary, "-T", "-q", "-c", configFile.toString());
+        Command.Result version = commands.run(java.time.Duration.ofSeconds(30), binary, "-V");
         Matcher m = PID_DIRECTIVE.matcher(dump.output());
         Matcher compiled = PID_PATH.matcher(version.output());
         String pid = m.find() ? m.group(1) : compiled.find() ? compiled.group(1) : null;
