@@ -9,6 +9,8 @@ import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.EventLines;
 import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.RefusedException;
+import io.bluegreen.core.engine.UntrustedStateException;
+import io.bluegreen.core.engine.port.StoredDataException;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.spec.InvalidSpecException;
 import java.io.File;
@@ -22,7 +24,8 @@ import jenkins.MasterToSlaveFileCallable;
  * One engine operation, run on the agent that holds the workspace (so a Docker build context, a spec file and the
  * proxy's files are read where they live). The connection settings travel as the ecosystem's variables and are
  * parsed by core there; engine events go to the build log, one line each, with every secret redacted. Input and
- * reachability problems end the build politely ({@link AbortException}) with core's message.
+ * reachability problems, refusals and a saved state that cannot be trusted end the build politely
+ * ({@link AbortException}) with core's message.
  */
 abstract class AgentCall<T> extends MasterToSlaveFileCallable<T> {
     private static final long serialVersionUID = 1L;
@@ -42,12 +45,17 @@ abstract class AgentCall<T> extends MasterToSlaveFileCallable<T> {
         } catch (InvalidSpecException e) {
             throw new AbortException(e.getMessage());
         }
-        try (BlueGreen bg = BlueGreen.connect(connections)) {
+        try (BlueGreen bg =
+                BlueGreen.connect(connections, notice -> listener.getLogger().println(notice))) {
             Redactor redactor = bg.systems().redactor();
             DeployListener log = e -> listener.getLogger().println(redactor.redact(EventLines.human(e)));
             try {
                 return call(workspace.toPath(), bg, log);
-            } catch (InvalidSpecException | SystemUnreachableException | RefusedException e) {
+            } catch (InvalidSpecException
+                    | SystemUnreachableException
+                    | RefusedException
+                    | StoredDataException
+                    | UntrustedStateException e) {
                 throw new AbortException(redactor.redact(e.getMessage()));
             }
         }

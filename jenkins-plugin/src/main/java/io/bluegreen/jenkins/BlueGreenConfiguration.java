@@ -30,6 +30,7 @@ public class BlueGreenConfiguration extends GlobalConfiguration {
     private String consulAddress = "127.0.0.1:8500";
     private String consulTokenCredentialsId;
     private String registryCredentialsId;
+    private String stateKeyCredentialsId;
     private String dockerHost = "unix:///var/run/docker.sock";
     private String defaultRouter = "none";
     private List<WatchedService> watchedServices = new ArrayList<>();
@@ -68,6 +69,16 @@ public class BlueGreenConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setConsulTokenCredentialsId(String consulTokenCredentialsId) {
         this.consulTokenCredentialsId = blankToNull(consulTokenCredentialsId);
+        save();
+    }
+
+    public String getStateKeyCredentialsId() {
+        return stateKeyCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setStateKeyCredentialsId(String stateKeyCredentialsId) {
+        this.stateKeyCredentialsId = blankToNull(stateKeyCredentialsId);
         save();
     }
 
@@ -171,5 +182,17 @@ public class BlueGreenConfiguration extends GlobalConfiguration {
     public FormValidation doCheckRegistryCredentialsId(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return Settings.checkUsableByBuilds(value, StandardUsernamePasswordCredentials.class);
+    }
+
+    @POST
+    public ListBoxModel doFillStateKeyCredentialsIdItems(@QueryParameter String stateKeyCredentialsId) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return Settings.usableByBuilds(StringCredentials.class).includeCurrentValue(stateKeyCredentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckStateKeyCredentialsId(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return Settings.checkUsableByBuilds(value, StringCredentials.class);
     }
 }

@@ -24,7 +24,8 @@ import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 /**
  * The global configuration as the ecosystem's variables that core's {@code Connections.fromEnvironment} reads
  * ({@code DOCKER_HOST}, {@code CONSUL_HTTP_ADDR}, {@code CONSUL_HTTP_TOKEN}, {@code REGISTRY_USERNAME},
- * {@code REGISTRY_PASSWORD}), with the secrets taken from the Credentials plugin at the moment they are needed.
+ * {@code REGISTRY_PASSWORD}, {@code BLUEGREEN_STATE_KEY}), with the secrets taken from the Credentials plugin at the
+ * moment they are needed.
  */
 final class Settings {
     /** How a credential is found: in a build's context, or Jenkins-wide as the system. */
@@ -113,6 +114,17 @@ final class Settings {
                                     cfg.getConsulTokenCredentialsId(),
                                     StringCredentials.class,
                                     Messages.Settings_ConsulToken())
+                            .getSecret()
+                            .getPlainText());
+        }
+        if (cfg.getStateKeyCredentialsId() != null) {
+            env.put(
+                    "BLUEGREEN_STATE_KEY",
+                    required(
+                                    lookup,
+                                    cfg.getStateKeyCredentialsId(),
+                                    StringCredentials.class,
+                                    Messages.Settings_StateKey())
                             .getSecret()
                             .getPlainText());
         }

@@ -34,6 +34,8 @@ class BlueGreenConfigurationTest {
 
         assertEquals(List.of("", "token"), values(c.doFillConsulTokenCredentialsIdItems("")));
         assertEquals(List.of("", "registry"), values(c.doFillRegistryCredentialsIdItems("")));
+        assertEquals(List.of("", "token"), values(c.doFillStateKeyCredentialsIdItems("")));
+        assertEquals(FormValidation.Kind.ERROR, c.doCheckStateKeyCredentialsId("system-token").kind);
         assertEquals(FormValidation.Kind.OK, c.doCheckConsulTokenCredentialsId("token").kind);
         assertEquals(FormValidation.Kind.ERROR, c.doCheckConsulTokenCredentialsId("system-token").kind);
         assertEquals(FormValidation.Kind.ERROR, c.doCheckRegistryCredentialsId("system-registry").kind);
