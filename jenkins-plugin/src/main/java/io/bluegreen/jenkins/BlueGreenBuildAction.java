@@ -1,20 +1,16 @@
 package io.bluegreen.jenkins;
 
-import hudson.model.Action;
 import hudson.model.Run;
 import io.bluegreen.core.engine.DeploySummary;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import jenkins.model.RunAction2;
-import jenkins.tasks.SimpleBuildStep;
 
 /**
  * On a build: each blue-green operation it ran, with the flip, the versions, per-phase timings and the switch's figures.
- * As the last successful build's action it also puts the history page on its job: Jenkins core already loads that build
- * for every job page, so nothing more is loaded to show the link.
+ * Its job shows the history page while a recent build has one ({@link BlueGreenJobAction.Factory}).
  */
-public class BlueGreenBuildAction implements RunAction2, SimpleBuildStep.LastBuildAction {
+public class BlueGreenBuildAction implements RunAction2 {
     private final ArrayList<DeploySummary> summaries = new ArrayList<>();
     private transient Run<?, ?> run;
 
@@ -44,11 +40,6 @@ public class BlueGreenBuildAction implements RunAction2, SimpleBuildStep.LastBui
     @Override
     public void onLoad(Run<?, ?> r) {
         this.run = r;
-    }
-
-    @Override
-    public Collection<? extends Action> getProjectActions() {
-        return List.of(new BlueGreenJobAction(run.getParent()));
     }
 
     @Override

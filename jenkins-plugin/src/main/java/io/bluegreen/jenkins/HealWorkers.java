@@ -212,9 +212,12 @@ public final class HealWorkers {
 
         /** Why a configured entry cannot be watched, before any credentials are read. */
         private static Optional<String> problem(WatchedService w) {
+            if (w.getService().isEmpty()) {
+                return Optional.of(Messages.HealWorkers_NoService());
+            }
             List<String> problems = StepParameters.problems("service", w.getService());
-            if (w.getService().isEmpty() || !problems.isEmpty()) {
-                return Optional.of(problems.isEmpty() ? Messages.HealWorkers_NoService() : String.join("; ", problems));
+            if (!problems.isEmpty()) {
+                return Optional.of(String.join("; ", problems));
             }
             if (w.getSecretCredentialsId() == null) {
                 return Optional.of(Messages.HealWorkers_NoSecret());
@@ -230,7 +233,7 @@ public final class HealWorkers {
             if (healed.isEmpty()) {
                 return Running.idle(digest, states);
             }
-            BlueGreen bg = BlueGreen.connect(Connections.fromEnvironment(env));
+            BlueGreen bg = BlueGreen.connect(Connections.fromEnvironment(env), LOGGER::warning);
             try {
                 Redactor redactor = bg.systems().redactor();
                 WatchReceiver receiver =

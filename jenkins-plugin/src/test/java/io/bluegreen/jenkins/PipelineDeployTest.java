@@ -2,16 +2,10 @@ package io.bluegreen.jenkins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import hudson.model.Result;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -23,12 +17,10 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
  * {@code blueGreenDeploy} in a real Pipeline against the real stack of the project's {@code scripts/stack.sh up}
- * (Docker engine, registry on 127.0.0.1:5000, Consul on 127.0.0.1:8500), with an nginx of its own in front of its own
- * service: v1, v2 (the flip), status, a rollback to the standby, then the broken v3 whose gate fails and rolls back;
- * and a deploy whose spec's {@code target:} names another engine. The assertions hold whichever color an earlier run
- * left active. Skipped, saying why, where there is no checkout of the project ({@code -Dbluegreen.project=DIR} or
- * {@code BLUEGREEN_PROJECT}, else a folder above this module holding {@code scripts/stack.sh}) or where its stack
- * cannot start (it needs Linux, root, and the packages the script installs).
+ * ({@link ProjectStack}), with an nginx of its own in front of its own service and the stack's state key as the
+ * plugin's credential: v1, v2 (the flip), status, a rollback to the standby, then the broken v3 whose gate fails and
+ * rolls back; a release through a preview; and a deploy whose spec's {@code target:} names another engine. The
+ * assertions hold whichever color an earlier run left active.
  */
 @WithJenkins
 class PipelineDeployTest {
@@ -41,39 +33,9 @@ class PipelineDeployTest {
     private static String previewUpstreamFile;
     private static boolean enginesWereUp;
 
-    private record Ran(int exit, String output) {
-        String tail() {
-            List<String> lines = output.lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        }
-
-        String orFail(String what) {
-            if (exit != 0) {
-                throw new IllegalStateException(what + " failed:\n" + output);
-            }
-            return output;
-        }
-    }
-
-    /** The project's checkout: named by a property or the environment, else the first folder above that has the scripts. */
-    private static Optional<Path> findProject() {
-        String named = System.getProperty("bluegreen.project", System.getenv("BLUEGREEN_PROJECT"));
-        if (named != null) {
-            return Optional.of(Path.of(named)).filter(p -> Files.isRegularFile(p.resolve("scripts/stack.sh")));
-        }
-        return Stream.iterate(Path.of(System.getProperty("user.dir")).toAbsolutePath(), p -> p != null, Path::getParent)
-                .filter(p -> Files.isRegularFile(p.resolve("scripts/stack.sh")))
-                .findFirst();
-    }
-
     @BeforeAll
     static void stack() throws Exception {
-        Optional<Path> found = findProject();
-        assumeTrue(found.isPresent(), "no checkout of the project with scripts/stack.sh (set -Dbluegreen.project=DIR)");
-        project = found.get();
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the project's stack runs on Linux only");
-        Ran up = run("scripts/stack.sh", "up");
-        assumeTrue(up.exit() == 0, "scripts/stack.sh up could not start the stack here:\n" + up.tail());
+        project = ProjectStack.up();
         String paths = run(
                         "scripts/nginx-proxy.sh",
                         "start",
@@ -82,19 +44,11 @@ class PipelineDeployTest {
                         SERVICE,
                         Integer.toString(PREVIEW_PORT))
                 .orFail("scripts/nginx-proxy.sh start");
-        upstreamFile = printed(paths, "upstreamFile");
-        configFile = printed(paths, "configFile");
-        previewUpstreamFile = printed(paths, "previewUpstreamFile");
+        upstreamFile = ProjectStack.printed(paths, "upstreamFile");
+        configFile = ProjectStack.printed(paths, "configFile");
+        previewUpstreamFile = ProjectStack.printed(paths, "previewUpstreamFile");
         enginesWereUp = run("scripts/engines.sh", "status").exit() == 0;
-    }
-
-    /** The value of {@code NAME=value} in what the proxy script printed. */
-    private static String printed(String paths, String name) {
-        return paths.lines()
-                .filter(l -> l.startsWith(name + "="))
-                .findFirst()
-                .orElseThrow()
-                .substring(name.length() + 1);
+        ProjectStack.trustWhatEarlierRunsLeft(project, SERVICE, SERVICE + "-engines");
     }
 
     @AfterAll
@@ -104,22 +58,8 @@ class PipelineDeployTest {
         }
     }
 
-    private static Ran run(String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("bluegreen-jenkins", ".out");
-        try {
-            Process p = new ProcessBuilder(command)
-                    .directory(project.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .start();
-            if (!p.waitFor(15, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                return new Ran(-1, String.join(" ", command) + " took over 15 minutes");
-            }
-            return new Ran(p.exitValue(), Files.readString(out));
-        } finally {
-            Files.deleteIfExists(out);
-        }
+    private static ProjectStack.Ran run(String... command) throws IOException, InterruptedException {
+        return ProjectStack.run(project, command);
     }
 
     private static String deploy(String version) {
@@ -144,6 +84,7 @@ class PipelineDeployTest {
      */
     @Test
     void stopsInPreviewThenPromotesOrAborts(JenkinsRule j) throws Exception {
+        ProjectStack.signWithTheStacksKey(project);
         String preview = ", promotion: 'manual', promotionTimeout: '10m', previewUrl: 'http://127.0.0.1:" + PREVIEW_PORT
                 + "/', nginxPreviewUpstreamFile: '" + previewUpstreamFile + "'";
         WorkflowJob job = j.createProject(WorkflowJob.class, "preview");
@@ -178,6 +119,7 @@ class PipelineDeployTest {
 
     @Test
     void deploysFlipsRollsBackAndFailsTheBuildOnABrokenVersion(JenkinsRule j) throws Exception {
+        ProjectStack.signWithTheStacksKey(project);
         WorkflowJob job = j.createProject(WorkflowJob.class, "dogfood");
         job.setDefinition(new CpsFlowDefinition(
                 "node {\n"
@@ -200,6 +142,9 @@ class PipelineDeployTest {
         assertEquals(4, action.getSummaries().size());
         assertEquals("rolled-back", action.getSummaries().get(3).getOutcome());
         j.createWebClient().getPage(job, "bluegreen-history");
+        String state = run("curl", "-fsS", "http://127.0.0.1:8500/v1/kv/bluegreen/" + SERVICE + "/state?raw")
+                .orFail("reading the state");
+        assertTrue(state.contains("\"mac\":\"hmac-sha256:"), "signed with the credential's key: " + state);
     }
 
     /**
@@ -208,6 +153,7 @@ class PipelineDeployTest {
      */
     @Test
     void deploysOnTheEngineTheSpecsTargetNames(JenkinsRule j) throws Exception {
+        ProjectStack.signWithTheStacksKey(project);
         String[] engine = run("scripts/engines.sh", "up", "1")
                 .orFail("scripts/engines.sh up 1")
                 .lines()
