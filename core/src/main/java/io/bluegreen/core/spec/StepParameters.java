@@ -61,11 +61,10 @@ public final class StepParameters {
             if (value == null) {
                 return;
             }
-            // promotion: 'manual' is short for promotion.mode
-            Object v = PAIR_LISTS.contains(name) ? pairs(String.join(".", path(name)), value, problems)
-                    : name.equals("promotion") && value instanceof String ? new LinkedHashMap<>(Map.of("mode", value)) : value;
+            // promotion: 'manual' is short for promotion.mode, beside promotionTimeout and the others whatever their order
+            List<String> keys = name.equals("promotion") && value instanceof String ? List.of("promotion", "mode") : path(name);
+            Object v = PAIR_LISTS.contains(name) ? pairs(String.join(".", keys), value, problems) : value;
             Map<String, Object> at = tree;
-            List<String> keys = path(name);
             for (String key : keys.subList(0, keys.size() - 1)) {
                 at = child(at, key);
             }

@@ -44,6 +44,17 @@ public class StepParametersTest {
         assertEquals(List.of("router", "haproxy", "previewBackend"), StepParameters.path("haproxyPreviewBackend"));
     }
 
+    /** Jenkins hands the parameters over in an order of its own: promotionTimeout may come first (found in Jenkins). */
+    @Test
+    public void promotionManualKeepsThePromotionFieldsSetBeforeIt() {
+        DeploymentSpec s = StepParameters.toSpec(Map.of(), null, params("service", "vote", "image", "127.0.0.1:5000/vote",
+                "tag", "v2", "containerPort", 8080, "promotionTimeout", "30m", "promotionAfter", "5m", "promotion",
+                "manual"), Path.of("/tmp"));
+        assertTrue(s.promotion().manual());
+        assertEquals("30m", s.promotion().timeout());
+        assertEquals("5m", s.promotion().after());
+    }
+
     @Test
     public void parametersAloneMakeASpec() {
         DeploymentSpec s = StepParameters.toSpec(Map.of(), null, params("service", "vote", "image", "127.0.0.1:5000/vote",
