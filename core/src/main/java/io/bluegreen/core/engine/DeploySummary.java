@@ -176,6 +176,15 @@ public final class DeploySummary implements Serializable {
         return digest;
     }
 
+    /** The digest as people compare it ({@code sha256:} and 12 hex digits); null when there is none. */
+    public String getShortDigest() {
+        if (digest == null) {
+            return null;
+        }
+        int colon = digest.indexOf(':');
+        return digest.length() > colon + 13 ? digest.substring(0, colon + 13) : digest;
+    }
+
     public long getDurationMs() {
         return durationMs;
     }

@@ -34,6 +34,18 @@ public class DeploySummaryTest {
         assertEquals(Map.of("gate", 1200L, "flip", 15L), m.get("phases"));
     }
 
+    /** The build page shows the digest short (the whole one made its table wider than the page); the map keeps it whole. */
+    @Test
+    public void theDigestIsShownShortAndKeptWhole() {
+        String digest = "sha256:af5e0b605e4f9759d904caf36609120ee2b9740e4f46470a8c2c1f4d3e2b1a09";
+        DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "blue", null, "v1",
+                "127.0.0.1:5000/vote:v1", digest, 3000, PHASES, List.of()), null, List.of());
+        assertEquals("sha256:af5e0b605e4f", s.getShortDigest());
+        assertEquals(digest, s.asMap().get("imageDigest"));
+        assertNull(DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "blue", null, "v1",
+                "127.0.0.1:5000/vote:v1", null, 3000, PHASES, List.of()), null, List.of()).getShortDigest());
+    }
+
     @Test
     public void aFirstDeployHasNoFromAndNoFigures() {
         DeploySummary s = DeploySummary.succeeded("deployed", new DeployResult("vote", "d1", "blue", null, "v1",
