@@ -74,9 +74,12 @@ public class ScriptHandlerIntegrationTest {
                 + BlueGreenCli.class.getName() + " heal -s " + service + " " + String.join(" ", healFlags)
                 + " >> " + handlerLog + " 2>&1\n");
         Files.setPosixFilePermissions(handler, PosixFilePermissions.fromString("rwx------"));
-        watch = new ProcessBuilder("consul", "watch", "-http-addr=" + Stack.connections().consul().getAuthority(),
+        ProcessBuilder pb = new ProcessBuilder("consul", "watch", "-http-addr=" + Stack.connections().consul().getAuthority(),
                 "-type=checks", "-service=" + service, handler.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve("watch.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve("watch.log").toFile());
+        // The handler inherits the watch's environment: the stack's state key among it, as an agent's would be set up.
+        pb.environment().putAll(Stack.env());
+        watch = pb.start();
     }
 
     private ServiceState state() {
