@@ -16,6 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * in one small file per service there (values only grow; a file lock orders the processes of one machine).
  */
 public final class GenerationLedger {
+    /**
+     * A file lock belongs to the whole JVM: a second thread (or a second ledger of the same folder) asking for it while
+     * it is held gets OverlappingFileLockException, so the threads of one JVM take turns here first.
+     */
+    private static final Object IN_THIS_JVM = new Object();
     private final Path folder;
     private final Map<String, Long> seen = new ConcurrentHashMap<>();
 
@@ -47,13 +52,15 @@ public final class GenerationLedger {
         }
         try {
             Files.createDirectories(folder);
-            try (FileChannel ch = FileChannel.open(file(service), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-                long before = parse(new String(Files.readAllBytes(file(service)), StandardCharsets.US_ASCII));
-                if (generation > before) {
-                    ch.truncate(0);
-                    ch.write(java.nio.ByteBuffer.wrap(Long.toString(generation).getBytes(StandardCharsets.US_ASCII)), 0);
-                    ch.force(true);
+            synchronized (IN_THIS_JVM) {
+                try (FileChannel ch = FileChannel.open(file(service), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+                    long before = parse(new String(Files.readAllBytes(file(service)), StandardCharsets.US_ASCII));
+                    if (generation > before) {
+                        ch.truncate(0);
+                        ch.write(java.nio.ByteBuffer.wrap(Long.toString(generation).getBytes(StandardCharsets.US_ASCII)), 0);
+                        ch.force(true);
+                    }
                 }
             }
         } catch (IOException e) {
