@@ -9,11 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Follows a push stream: reports progress at most twice a second and keeps the stream's own error,
- * which docker-java's plain callbacks would otherwise swallow.
+ * which docker-java's plain callbacks would otherwise swallow. A layer's {@code total} is the engine's estimate and
+ * a small layer sends more than it (so "5 KiB of 1 KiB"): only the bytes sent and each layer's status are reported.
  */
 final class PushProgress extends ResultCallback.Adapter<PushResponseItem> {
+    private enum LayerStatus { WAITING, PUSHING, PUSHED, ALREADY_THERE }
+
+    private record Layer(LayerStatus status, long sent) {
+    }
+
     private final EventSink events;
-    private final Map<String, long[]> layers = new ConcurrentHashMap<>();
+    private final Map<String, Layer> layers = new ConcurrentHashMap<>();
     private volatile String error;
     private long lastReport;
 
@@ -28,15 +34,23 @@ final class PushProgress extends ResultCallback.Adapter<PushResponseItem> {
                     ? item.getErrorDetail().getMessage() : item.getError();
             return;
         }
-        if (item.getId() != null && item.getProgressDetail() != null && item.getProgressDetail().getTotal() != null) {
-            layers.put(item.getId(), new long[] {
-                    item.getProgressDetail().getCurrent() == null ? 0 : item.getProgressDetail().getCurrent(),
-                    item.getProgressDetail().getTotal()});
+        if (item.getId() == null || item.getStatus() == null) {
+            return; // the final digest line and the aux record name no layer
         }
-        long now = System.currentTimeMillis();
-        if (now - lastReport >= 500 && !layers.isEmpty()) {
-            lastReport = now;
-            events.progress("pushing: " + summary().replace("uploaded", "in flight"));
+        Layer before = layers.getOrDefault(item.getId(), new Layer(LayerStatus.WAITING, 0));
+        Long current = item.getProgressDetail() == null ? null : item.getProgressDetail().getCurrent();
+        Layer now = switch (item.getStatus()) {
+            case "Pushing" -> new Layer(LayerStatus.PUSHING, Math.max(before.sent(), current == null ? 0 : current));
+            case "Pushed" -> new Layer(LayerStatus.PUSHED, before.sent());
+            case "Layer already exists" -> new Layer(LayerStatus.ALREADY_THERE, 0);
+            default -> before; // Preparing, Waiting, Mounted from ...: nothing sent yet
+        };
+        layers.put(item.getId(), now);
+        long nowMs = System.currentTimeMillis();
+        if (nowMs - lastReport >= 500 && count(LayerStatus.PUSHING) > 0) {
+            lastReport = nowMs;
+            events.progress("pushing: " + (count(LayerStatus.PUSHED) + count(LayerStatus.ALREADY_THERE)) + " of "
+                    + layers.size() + " layer(s) done, " + count(LayerStatus.PUSHING) + " in flight, " + kb(sent()) + " sent");
         }
     }
 
@@ -44,13 +58,21 @@ final class PushProgress extends ResultCallback.Adapter<PushResponseItem> {
         return Optional.ofNullable(error);
     }
 
+    /** "3 layer(s): 2 pushed, 1 already in the registry; 5 KiB sent". */
     String summary() {
-        long done = layers.values().stream().mapToLong(l -> l[0]).sum();
-        long total = layers.values().stream().mapToLong(l -> l[1]).sum();
-        return layers.size() + " layer(s) uploaded, " + kb(done) + " of " + kb(total);
+        return layers.size() + " layer(s): " + count(LayerStatus.PUSHED) + " pushed, " + count(LayerStatus.ALREADY_THERE)
+                + " already in the registry; " + kb(sent()) + " sent";
+    }
+
+    private long count(LayerStatus status) {
+        return layers.values().stream().filter(l -> l.status() == status).count();
+    }
+
+    private long sent() {
+        return layers.values().stream().mapToLong(Layer::sent).sum();
     }
 
     private static String kb(long bytes) {
-        return bytes < 1024 * 1024 ? (bytes / 1024) + " KiB" : String.format("%.1f MiB", bytes / 1048576.0);
+        return bytes < 1024 * 1024 ? (bytes + 1023) / 1024 + " KiB" : String.format("%.1f MiB", bytes / 1048576.0);
     }
 }
