@@ -118,7 +118,7 @@ public final class Planner {
         List<Transition.Kept> kept = serving(o, s, "the " + color.label() + " preview", "promote it");
         ReleaseControl rc = Optional.ofNullable(s.control()).orElse(ReleaseControl.NONE);
         requireSignedCommands(o, rc.hooks());
-        Duration window = Optional.ofNullable(s.recipe()).flatMap(r -> Durations.parse(r.verifyWindow()))
+        Duration window = Optional.ofNullable(s.recipe()).flatMap(r -> Durations.parse(r.verify().window()))
                 .orElse(Duration.ZERO);
         Optional<AnalysisSpec> analysis = rc.analysisSpec();
         VerifySpec verify = new VerifySpec(window, rc.verifyUri(), Optional.ofNullable(rc.maxFlipFailures()), analysis);

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;
+import io.bluegreen.core.spec.VerifySpec;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a color's replicas were started and checked, kept in its state so a heal can replace or redeploy
@@ -14,8 +17,26 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Recipe(int containerPort, String hostAddress, String healthPath, String healthInterval,
-                     String healthTimeout, int healthPasses, String healthDeadline, String verifyWindow,
+                     String healthTimeout, int healthPasses, String healthDeadline, Verification verify,
                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> networks) {
+
+    /**
+     * How the release was verified after its flip: the window, and the probe through the proxy when the spec had one
+     * ({@code url} and {@code maxFlipFailures} null otherwise), so a release of it again (a {@code rollback --to}, a heal's
+     * redeploy) measures its flip as the first did. Analysis is not kept: it needs the spec's queries.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Verification(String window, String url, Integer maxFlipFailures) {
+        static Verification of(VerifySpec v) {
+            return new Verification(Durations.format(v.window()), v.url().map(URI::toString).orElse(null),
+                    v.maxFlipFailures().orElse(null));
+        }
+
+        VerifySpec spec() {
+            return new VerifySpec(Durations.parse(window).orElse(Duration.ZERO), Optional.ofNullable(url).map(URI::create),
+                    Optional.ofNullable(maxFlipFailures));
+        }
+    }
 
     /** A recipe recorded before networks existed has none. */
     public Recipe {
@@ -26,7 +47,7 @@ public record Recipe(int containerPort, String hostAddress, String healthPath, S
         HealthSpec h = spec.health();
         return new Recipe(spec.containerPort(), spec.hostAddress(), h.path(), Durations.format(h.interval()),
                 Durations.format(h.timeout()), h.passes(), Durations.format(h.deadline()),
-                Durations.format(spec.verify().window()), spec.networks());
+                Verification.of(spec.verify()), spec.networks());
     }
 
     public HealthSpec health() {

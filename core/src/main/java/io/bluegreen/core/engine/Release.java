@@ -33,8 +33,7 @@ public record Release(String service, String version, String image, String diges
                 + " has no recipe (deployed by an older version); redeploy by hand"));
         HealthSpec h = r.health();
         HealthSpec health = new HealthSpec(h.path(), h.effectiveInterval(), h.timeout(), h.passes(), h.deadline());
-        VerifySpec verify = new VerifySpec(io.bluegreen.core.spec.Durations.parse(r.verifyWindow()).orElse(Duration.ZERO),
-                Optional.empty(), Optional.empty());
+        VerifySpec verify = r.verify().spec();
         return new Release(state.service(), color.version(), color.image(), color.digest(), color.replicas(),
                 r.containerPort(), r.hostAddress(), env, health, verify, state.keep(), state.drainTimeout(), state.router(),
                 state.runsOn(), r, ReleaseControl.NONE, null);

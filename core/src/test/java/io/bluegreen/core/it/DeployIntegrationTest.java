@@ -212,6 +212,9 @@ public class DeployIntegrationTest {
         assertEquals("rollback-to", last.kind());
         assertEquals("succeeded", last.outcome());
         assertNotNull("the recipe is recorded for the next rollback --to", last.recipe());
+        assertNotNull("the recipe keeps the spec's verify.url", last.recipe().verify().url());
+        assertNotNull("measured through verify.url, as the first release was", last.flip());
+        assertNotNull("measured through verify.url, as the first release was", last.flip().requests());
         Set<String> versions = sys.cluster().list(service).stream().map(r -> r.color() + ":" + r.version())
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals("v1 again in blue, v2 the warm standby", Set.of("BLUE:v1", "GREEN:v2"), versions);

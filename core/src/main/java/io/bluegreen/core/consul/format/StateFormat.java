@@ -67,7 +67,8 @@ final class StateFormat {
         return new Tree().put("containerPort", r.containerPort()).put("hostAddress", r.hostAddress())
                 .put("healthPath", r.healthPath()).put("healthInterval", r.healthInterval())
                 .put("healthTimeout", r.healthTimeout()).put("healthPasses", r.healthPasses())
-                .put("healthDeadline", r.healthDeadline()).put("verifyWindow", r.verifyWindow())
+                .put("healthDeadline", r.healthDeadline()).put("verifyWindow", r.verify().window())
+                .put("verifyUrl", r.verify().url()).put("verifyMaxFlipFailures", r.verify().maxFlipFailures())
                 .put("networks", r.networks()).map();
     }
 
@@ -217,9 +218,13 @@ final class StateFormat {
         int passes = r.integer("healthPasses", 1, 100, null);
         String deadline = requiredDuration(r, "healthDeadline", Duration.ZERO, Duration.ofHours(2));
         String window = requiredDuration(r, "verifyWindow", Duration.ZERO, Duration.ofHours(1));
+        // Recipes from before the probe was kept have none: their releases again are verified by the window alone.
+        String url = r.url("verifyUrl").map(java.net.URI::toString).orElse(null);
+        Integer maxFlipFailures = r.has("verifyMaxFlipFailures") ? r.integer("verifyMaxFlipFailures", 0, 1_000_000, 0) : null;
         List<String> networks = SpecReader.networks(r);
         r.rejectUnknown();
-        return new Recipe(port, host, path, interval, timeout, passes, deadline, window, networks);
+        return new Recipe(port, host, path, interval, timeout, passes, deadline,
+                new Recipe.Verification(window, url, maxFlipFailures), networks);
     }
 
     private static String requiredDuration(SpecNode n, String key, Duration min, Duration max) {

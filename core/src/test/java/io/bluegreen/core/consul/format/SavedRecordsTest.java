@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 import io.bluegreen.core.engine.FailureKind;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.Journal;
+import io.bluegreen.core.engine.Recipe;
 import io.bluegreen.core.engine.RouterRef;
 import io.bluegreen.core.engine.Secret;
 import io.bluegreen.core.engine.ServiceState;
@@ -193,6 +194,22 @@ public class SavedRecordsTest {
         assertTrue(e.getMessage(), e.getMessage().contains("`consul kv delete " + STATE + "`"));
         refused(() -> records(Optional.empty()).readState(STATE, "vote", "garbage"));
         refused(() -> records(Optional.empty()).readState(STATE, "vote", "[1, 2]"));
+    }
+
+    @Test
+    public void aRecipeKeepsItsVerifyProbeAndARecipeWithoutOneReadsAsTheWindowAlone() {
+        SavedRecords r = records(Optional.empty());
+        HistoryRecord old = r.readHistory("bluegreen/vote/history/20261201-101000-0c2d", "vote", "20261201-101000-0c2d",
+                fixture("format1-history.json"));
+        assertEquals(new Recipe.Verification("3s", null, null), old.recipe().verify());
+        String withProbe = fixture("format1-history.json").replace("\"verifyWindow\":\"3s\"",
+                "\"verifyWindow\":\"3s\",\"verifyUrl\":\"http://127.0.0.1:18080/\",\"verifyMaxFlipFailures\":2");
+        HistoryRecord h = r.readHistory("bluegreen/vote/history/20261201-101000-0c2d", "vote", "20261201-101000-0c2d", withProbe);
+        assertEquals(new Recipe.Verification("3s", "http://127.0.0.1:18080/", 2), h.recipe().verify());
+        String bad = withProbe.replace("http://127.0.0.1:18080/", "file:///etc/passwd");
+        String m = refused(() -> r.readHistory("bluegreen/vote/history/20261201-101000-0c2d", "vote", "20261201-101000-0c2d",
+                bad)).getMessage();
+        assertTrue(m, m.contains("recipe.verifyUrl: 'file:///etc/passwd' is not an http(s) URL"));
     }
 
     @Test
