@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.it.NginxProxy;
 import io.bluegreen.core.it.ServiceUnderTest;
@@ -117,7 +119,11 @@ public class HealServerIntegrationTest {
     }
 
     private HttpResponse<String> rollback(String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/rollback/" + svc.name())).timeout(Duration.ofSeconds(90))
+        return rollback(token, "");
+    }
+
+    private HttpResponse<String> rollback(String token, String query) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/rollback/" + svc.name() + query)).timeout(Duration.ofSeconds(90))
                 .header("X-Bluegreen-Token", token).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -128,7 +134,8 @@ public class HealServerIntegrationTest {
         HttpResponse<String> nothing = rollback(secret);
         assertEquals(nothing.body(), 409, nothing.statusCode());
         assertEquals("1", nothing.headers().firstValue("X-Bluegreen-Exit").orElse(""));
-        assertTrue(nothing.body(), nothing.body().startsWith("bluegreen: refused: ") && nothing.body().contains("nothing was ever deployed"));
+        String refusal = lastLine(nothing.body());
+        assertTrue(nothing.body(), refusal.startsWith("bluegreen: refused: ") && refusal.contains("nothing was ever deployed"));
         NginxProxy nginx = svc.nginx();
         Deployer deployer = new Deployer(Stack.shared().systems(), e -> { });
         deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", nginx, "10m", null));
@@ -137,7 +144,23 @@ public class HealServerIntegrationTest {
         HttpResponse<String> back = rollback(secret);
         assertEquals(back.body(), 200, back.statusCode());
         assertEquals("0", back.headers().firstValue("X-Bluegreen-Exit").orElse(""));
-        assertTrue(back.body(), back.body().startsWith(svc.name() + " is back on blue (v1) after "));
+        // What the CLI prints, line for line: the phases, then the outcome last.
+        assertTrue(back.body(), back.body().lines().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d > flip .*")));
+        assertTrue(back.body(), lastLine(back.body()).startsWith(svc.name() + " is back on blue (v1) after "));
         assertTrue(Stack.get(nginx.url()).body().contains("v1"));
+        // --json: one event per line, as `rollback --json` prints them, the result among them.
+        HttpResponse<String> json = rollback(secret, "?format=json");
+        assertEquals(json.body(), 200, json.statusCode());
+        for (String line : json.body().split("\n")) {
+            JsonNode event = new ObjectMapper().readTree(line);
+            assertTrue(line, event.has("type") && event.has("at") && svc.name().equals(event.path("service").asText()));
+        }
+        assertTrue(json.body(), json.body().contains("\"type\":\"result\""));
+        assertTrue(Stack.get(nginx.url()).body().contains("v2"));
+    }
+
+    private static String lastLine(String body) {
+        String[] lines = body.split("\n");
+        return lines[lines.length - 1];
     }
 }

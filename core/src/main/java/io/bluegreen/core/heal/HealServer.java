@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * secret for every service, and answers each as the {@link WatchReceiver} says: 405, 401 (the same for known and
  * unknown services), 404 for a service it does not heal (after authentication), 413, 400, 409, else 202 at once while
  * the service's {@link HealWorker} heals in the background. {@code POST /v1/rollback/<service>} with the same secret is
- * a person's rollback ({@link WatchReceiver#rollback}), answered when done, with the CLI's exit code in
+ * a person's rollback ({@link WatchReceiver#rollback}; {@code ?format=json} for {@code --json}), answered when done
+ * with the CLI's output and its exit code in
  * {@value #EXIT_HEADER}: what {@code bin/bluegreen rollback} asks in an incident instead of starting a JVM.
  */
 public final class HealServer implements AutoCloseable {
@@ -87,14 +88,16 @@ public final class HealServer implements AutoCloseable {
             WatchReceiver.Request request = new WatchReceiver.Request(ex.getRequestMethod(),
                     path.startsWith(prefix) ? path.substring(prefix.length()) : "", ex.getRequestHeaders().getFirst(TOKEN_HEADER),
                     ex.getRequestHeaders().getFirst("X-Consul-Index"), ex.getRequestBody());
-            WatchReceiver.Reply reply = rollback ? receiver.rollback(request, secret) : receiver.receive(request, secret);
+            WatchReceiver.Reply reply = rollback ? receiver.rollback(request, secret, transcript(ex.getRequestURI().getRawQuery()))
+                    : receiver.receive(request, secret);
             if (reply.status() == 405) {
                 ex.getResponseHeaders().add("Allow", "POST");
             }
             if (reply.exitCode() != null) {
                 ex.getResponseHeaders().set(EXIT_HEADER, reply.exitCode().toString());
             }
-            log.accept(line + " -> " + reply.status() + " " + reply.message());
+            String message = reply.message();
+            log.accept(line + " -> " + reply.status() + " " + message.substring(message.lastIndexOf('\n') + 1));
             byte[] body = (reply.message() + "\n").getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             ex.sendResponseHeaders(reply.status(), body.length);
@@ -117,6 +120,11 @@ public final class HealServer implements AutoCloseable {
         if (!head) {
             ex.getResponseBody().write(page.body());
         }
+    }
+
+    /** {@code ?format=json}: the rollback's events as {@code --json} prints them; anything else, as text. */
+    private static WatchReceiver.Transcript transcript(String query) {
+        return "format=json".equals(query) ? WatchReceiver.Transcript.JSON_LINES : WatchReceiver.Transcript.TEXT;
     }
 
     private static String abbreviate(String s) {

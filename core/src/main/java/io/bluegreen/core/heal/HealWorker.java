@@ -1,5 +1,6 @@
 package io.bluegreen.core.heal;
 
+import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.DeployResult;
 import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.Observed;
@@ -123,13 +124,13 @@ public final class HealWorker implements AutoCloseable {
      * A person's rollback through the server: a running heal is interrupted (a person decided; it undoes what it
      * started), then the flip to the standby runs on the caller's thread, under the service lock like any operation.
      */
-    public DeployResult rollback() {
+    public DeployResult rollback(DeployListener caller) {
         Healer.Run r = running;
         if (r != null) {
             r.cancel("a person asked for a rollback");
             log.accept("rollback " + service + ": interrupting the running heal");
         }
-        return healer.rollback(service);
+        return healer.rollback(service, caller);
     }
 
     /** Interrupts the running heal when {@code d} is more urgent than what it acts on; true when it did. */

@@ -186,9 +186,15 @@ public final class Healer {
         return new Promotion(sys, listener).settleDue(service, settings.lockWait());
     }
 
-    /** A person's rollback to the warm standby, on this service's systems (the heal server's quick path). */
-    public DeployResult rollback(String service) {
-        return new StandbyRollback(sys, listener).rollback(service);
+    /**
+     * A person's rollback to the warm standby, on this service's systems (the heal server's quick path); its events go
+     * to the server's own listener and to {@code caller} (the person's answer).
+     */
+    public DeployResult rollback(String service, DeployListener caller) {
+        return new StandbyRollback(sys, e -> {
+            listener.on(e);
+            caller.on(e);
+        }).rollback(service);
     }
 
     /** The state, the replicas' run state and Consul's health. */

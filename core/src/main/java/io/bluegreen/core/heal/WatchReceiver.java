@@ -1,6 +1,8 @@
 package io.bluegreen.core.heal;
 
+import io.bluegreen.core.engine.DeployListener;
 import io.bluegreen.core.engine.DeployResult;
+import io.bluegreen.core.engine.EventLines;
 import io.bluegreen.core.engine.FailureKind;
 import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.Secret;
@@ -9,7 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 
@@ -37,8 +42,9 @@ public final class WatchReceiver {
     }
 
     /**
-     * The HTTP status and a one-line message to answer with; a 405 also sends {@code Allow: POST}. A rollback's reply
-     * also carries the exit code the CLI would have ended with ({@code exitCode}; null for a watch POST).
+     * The HTTP status and the message to answer with (one line, but a rollback's: the CLI's output, its last line the
+     * outcome); a 405 also sends {@code Allow: POST}. A rollback's reply also carries the exit code the CLI would have
+     * ended with ({@code exitCode}; null for a watch POST).
      */
     public record Reply(int status, String message, Integer exitCode) {
         Reply(int status, String message) {
@@ -101,16 +107,27 @@ public final class WatchReceiver {
         });
     }
 
+    /** How a rollback's answer carries its events: as the CLI prints them, or with {@code --json}. */
+    public enum Transcript {
+        TEXT, JSON_LINES
+    }
+
     /**
      * A person's rollback to the warm standby ({@link HealWorker#rollback}: a running heal is interrupted first),
-     * answered when done: 200 with what the CLI prints, else 409 (refused), 400 (invalid), 503 (unreachable) or 500 with
-     * the CLI's error line; either way with the CLI's exit code.
+     * answered when done with what the CLI would print, line for line (its events, then what it ends with: the
+     * outcome or its error line last): 200, else 409 (refused), 400 (invalid), 503 (unreachable) or 500; either way
+     * with the CLI's exit code.
      */
-    public Reply rollback(Request r, Secret expected) throws IOException {
+    public Reply rollback(Request r, Secret expected, Transcript transcript) throws IOException {
         return checked(r, expected, worker -> {
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            DeployListener caller = e -> lines.add(transcript == Transcript.JSON_LINES ? EventLines.json(e) : EventLines.human(e));
             try {
-                DeployResult back = worker.rollback();
-                return new Reply(200, back.backOn(), 0);
+                DeployResult back = worker.rollback(caller);
+                if (transcript == Transcript.TEXT) {
+                    lines.add(back.backOn());
+                }
+                return new Reply(200, String.join("\n", lines), 0);
             } catch (RuntimeException e) {
                 FailureKind kind = FailureKind.of(e);
                 int status = switch (kind) {
@@ -119,7 +136,8 @@ public final class WatchReceiver {
                     case UNREACHABLE -> 503;
                     case FAILED, NEEDS_HUMAN, UNTRUSTED -> 500;
                 };
-                return new Reply(status, "bluegreen: " + kind.label(e) + ": " + redactor.redact(e.getMessage()), kind.exitCode());
+                lines.add("bluegreen: " + kind.label(e) + ": " + redactor.redact(e.getMessage()));
+                return new Reply(status, String.join("\n", lines), kind.exitCode());
             }
         });
     }

@@ -1,0 +1,73 @@
+package io.bluegreen.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.bluegreen.core.it.Stack;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.Test;
+
+/**
+ * bin/bluegreen's incident path (`rollback -s S` through BLUEGREEN_HEAL_URL): once its request has reached a heal server,
+ * a lost answer never makes it roll back a second time here, since the server may have flipped already.
+ */
+public class LauncherRollbackTest {
+    private static final String SECRET = "0123456789abcdef-secret";
+
+    /** A "heal server" that reads the request, then drops the connection unanswered (a restart, a proxy timeout). */
+    private static ServerSocket dropping() throws Exception {
+        ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[4096];
+                StringBuilder request = new StringBuilder();
+                while (!request.toString().contains("\r\n\r\n")) {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    request.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            } catch (Exception ignored) {
+                // the test's own assertions say what went wrong
+            }
+        }, "dropping-heal-server");
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
+    private static String[] launch(int port, String... args) throws Exception {
+        String[] argv = new String[args.length + 1];
+        argv[0] = Stack.ROOT.resolve("bin/bluegreen").toString();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().put("BLUEGREEN_HEAL_URL", "http://127.0.0.1:" + port);
+        pb.environment().put("BLUEGREEN_HEAL_SECRET", SECRET);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("the launcher did not end within 60 s", p.waitFor(60, TimeUnit.SECONDS));
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+
+    @Test
+    public void aLostAnswerExitsFourAndRollsNothingBackHere() throws Exception {
+        for (String[] args : new String[][] {{"rollback", "-s", "vote"}, {"rollback", "--json", "-s", "vote"}}) {
+            try (ServerSocket server = dropping()) {
+                String[] r = launch(server.getLocalPort(), args);
+                assertEquals(r[1], "4", r[0]);
+                assertTrue(r[1], r[1].contains("was sent but its answer was lost"));
+                assertTrue(r[1], r[1].contains("`bin/bluegreen status -s vote`"));
+                assertFalse(r[1], r[1].contains("rolling back here"));
+                assertFalse("the secret is never printed", r[1].contains(SECRET));
+            }
+        }
+    }
+}
