@@ -17,11 +17,16 @@ import picocli.CommandLine.Command;
                 PreviewDecisionCommand.Abort.class, RollbackCommand.class, HistoryCommand.class,
                 HealCommand.class, HealServerCommand.class, WatchConfigCommand.class, RegistratorCommand.class,
                 StateCommand.class},
-        footer = {"", "Exit codes: 0 done; 1 failed and rolled back, traffic unchanged; 2 invalid input or usage;",
-                "3 a required system unreachable, nothing changed; 4 rollback failed, or what Consul holds cannot be",
-                "trusted (corrupt, unsigned, a replay, or not what serves traffic): a human must look.",
-                "Connections: DOCKER_HOST, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, REGISTRY_USERNAME/REGISTRY_PASSWORD",
-                "or the credentials `docker login` stored; BLUEGREEN_STATE_KEY (or _FILE) signs the saved state."})
+        footer = {"", "Through bin/bluegreen only:",
+                "  demo [--cluster] [--down]   Run the local demo, set-up included; --down",
+                "                              stops it.",
+                "", "Exit codes: 0 done; 1 failed and rolled back (traffic unchanged), or refused;",
+                "2 invalid input or usage; 3 a required system unreachable, nothing changed;",
+                "4 rollback failed, or what Consul holds cannot be trusted (corrupt, unsigned,",
+                "a replay, or not what serves traffic): a human must look.",
+                "Connections: DOCKER_HOST, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN,",
+                "REGISTRY_USERNAME/REGISTRY_PASSWORD or the credentials `docker login` stored;",
+                "BLUEGREEN_STATE_KEY (or _FILE) signs the saved state."})
 public final class BlueGreenCli {
     public static final int OK = 0;
     public static final int FAILED = 1;

@@ -9,11 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
+        header = "Release a new version into the idle color: build, push, start, gate on Consul health, flip, verify.",
         description = "Build, push and start the new version in the idle color, gate it on Consul health, flip the proxy, verify.")
 final class DeployCommand extends Subcommand implements Callable<Integer> {
+    @Mixin
+    JsonOption json;
+
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC.yml", description = "the deployment spec")
     Path file;
 
@@ -35,8 +40,8 @@ final class DeployCommand extends Subcommand implements Callable<Integer> {
         }
         DeploymentSpec spec = SpecReader.read(file, overrides);
         try (BlueGreen bg = cli.connect()) {
-            DeployResult r = bg.deploy(spec, new EventPrinter(cli.out(), json));
-            if (!json) {
+            DeployResult r = bg.deploy(spec, new EventPrinter(cli.out(), json.on));
+            if (!json.on) {
                 cli.out().println(r.inPreview()
                         ? spec.service() + " " + r.version() + " waits in preview on " + r.color()
                                 + (r.previewUrl() == null ? "" : " at " + r.previewUrl())

@@ -14,9 +14,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "heal", mixinStandardHelpOptions = true,
-        description = {"Consul watch script handler: reads the watch's JSON (checks or service watch) from stdin,",
-                "re-reads health from Consul and replaces failed replicas, fails back to the warm standby, or redeploys."})
+        header = "Heal a service once, as a Consul watch's script handler (the watch's JSON on stdin).",
+        description = "Consul watch script handler: reads the watch's JSON (checks or service watch) from stdin,"
+                + " re-reads health from Consul and replaces failed replicas, fails back to the warm standby, or redeploys.")
 final class HealCommand extends Subcommand implements Callable<Integer> {
+    @Mixin
+    JsonOption json;
+
     @Mixin
     ServiceOption service;
 
@@ -29,8 +33,8 @@ final class HealCommand extends Subcommand implements Callable<Integer> {
         HealSettings settings = heal.settings(cli);
         WatchPayload payload = WatchPayloads.parse(readPayload(), s);
         try (BlueGreen bg = cli.connect()) {
-            EventPrinter events = new EventPrinter(cli.out(), json);
-            if (!json) {
+            EventPrinter events = new EventPrinter(cli.out(), json.on);
+            if (!json.on) {
                 cli.out().println("watch payload: " + payload.type() + ", " + payload.verdicts().size() + " check(s) of " + s
                         + ", " + payload.critical() + " critical; re-reading health from Consul");
             }
@@ -42,7 +46,7 @@ final class HealCommand extends Subcommand implements Callable<Integer> {
 
     private void print(String s, HealOutcome o) {
         try {
-            cli.out().println(json ? StatusCommand.JSON.writeValueAsString(o).replace("\n", "")
+            cli.out().println(json.on ? JsonOption.ONE_LINE.writeValueAsString(o)
                     : "heal " + s + ": " + o.outcome() + " (" + o.action().label() + "): " + o.reason());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a heal outcome that cannot be written as JSON: " + e.getMessage(), e);

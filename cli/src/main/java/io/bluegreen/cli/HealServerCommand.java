@@ -25,11 +25,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "heal-server", mixinStandardHelpOptions = true,
-        description = {"Consul watch HTTP handler: receives the watch's POSTs on /v1/heal/SERVICE (shared secret in",
-                "X-Bluegreen-Token), answers 202 at once and heals in the background, one worker per service; also",
-                "reconciles on its own with a blocking query on each service's health. Stops on SIGTERM."})
+        header = "Heal services as the HTTP handler of Consul watches; serves /metrics and the live dashboard.",
+        description = "Consul watch HTTP handler: receives the watch's POSTs on /v1/heal/SERVICE (shared secret in"
+                + " X-Bluegreen-Token), answers 202 at once and heals in the background, one worker per service; also"
+                + " reconciles on its own with a blocking query on each service's health. Stops on SIGTERM.")
 final class HealServerCommand extends Subcommand implements Callable<Integer> {
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
+
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "where to listen, e.g. 127.0.0.1:8765")
     String listen;
@@ -37,8 +41,8 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
     @Option(names = {"-s", "--service"}, required = true, paramLabel = "SERVICE", description = "a service to heal (repeatable)")
     List<String> services;
 
-    @Option(names = "--prometheus", paramLabel = "URL", description = {"the Prometheus the dashboard's plots come from,",
-            "e.g. http://127.0.0.1:9090 (without it the dashboard shows no plots)"})
+    @Option(names = "--prometheus", paramLabel = "URL", description = "the Prometheus the dashboard's plots come from,"
+            + " e.g. http://127.0.0.1:9090 (without it the dashboard shows no plots)")
     String prometheus;
 
     @Mixin
@@ -64,7 +68,7 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
         Optional<TrendSettings> trendSettings = trendOptions.settings(plots);
         try (BlueGreen bg = cli.connect()) {
             bg.systems().store().ping();
-            EventPrinter events = new EventPrinter(cli.out(), json);
+            EventPrinter events = new EventPrinter(cli.out(), json.on);
             Map<String, HealSettings> healed = new LinkedHashMap<>();
             names.forEach(s -> healed.put(s, settings));
             HealServer server = HealServer.start(address, token, bg.watchReceiver(healed, trendSettings, events, this::log), this::log,

@@ -3,6 +3,7 @@ package io.bluegreen.cli;
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.FlipFigures;
 import io.bluegreen.core.engine.HistoryRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,8 +11,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = "Every deploy, rollback and repair of a service, newest first.")
+        header = "List a service's operations (deploys, promotions, aborts, rollbacks, repairs), newest first.")
 final class HistoryCommand extends Subcommand implements Callable<Integer> {
+    @Mixin
+    JsonOption json;
+
     @Mixin
     ServiceOption service;
 
@@ -27,23 +31,42 @@ final class HistoryCommand extends Subcommand implements Callable<Integer> {
         }
         try (BlueGreen bg = cli.connect()) {
             List<HistoryRecord> records = bg.history(s, limit);
-            if (json) {
-                cli.out().println(StatusCommand.JSON.writeValueAsString(records));
+            if (json.on) {
+                cli.out().println(JsonOption.PRETTY.writeValueAsString(records));
                 return BlueGreenCli.OK;
             }
             if (records.isEmpty()) {
                 cli.out().println("no history for " + s);
                 return BlueGreenCli.OK;
             }
-            cli.out().printf("%-20s %-8s %-15s %-10s %-14s %-8s %-18s %s%n", "ID", "KIND", "OUTCOME", "VERSION", "COLOR", "TIME",
-                    "FLIP", "REASON");
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("ID", "KIND", "OUTCOME", "VERSION", "COLOR", "TIME", "FLIP", "REASON"));
             for (HistoryRecord r : records) {
                 String colors = (r.previousColor() == null ? "" : r.previousColor() + "->") + (r.color() == null ? "-" : r.color());
-                cli.out().printf("%-20s %-8s %-15s %-10s %-14s %-8s %-18s %s%n", r.id(), r.kind(), r.outcome(),
-                        r.version() == null ? "-" : r.version(), colors, EventPrinter.seconds(r.durationMs()), flip(r.flip()),
-                        r.reason() == null ? "" : r.reason().replaceAll("\\s+", " "));
+                rows.add(List.of(r.id(), r.kind(), r.outcome(), r.version() == null ? "-" : r.version(), colors,
+                        EventPrinter.seconds(r.durationMs()), flip(r.flip()),
+                        r.reason() == null ? "" : r.reason().replaceAll("\\s+", " ")));
             }
+            printAligned(rows);
             return BlueGreenCli.OK;
+        }
+    }
+
+    /** Each column as wide as its widest cell (a kind such as rollback-to never runs into the next); the last one free. */
+    private void printAligned(List<List<String>> rows) {
+        int columns = rows.get(0).size();
+        int[] width = new int[columns];
+        rows.forEach(row -> {
+            for (int i = 0; i < columns - 1; i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        });
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns - 1; i++) {
+                line.append(row.get(i)).append(" ".repeat(width[i] - row.get(i).length() + 1));
+            }
+            cli.out().println(line.append(row.get(columns - 1)).toString().stripTrailing());
         }
     }
 

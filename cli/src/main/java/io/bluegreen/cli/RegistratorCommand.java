@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "registrator", mixinStandardHelpOptions = true,
+        header = "Keep Consul's registrations in step with the containers that really run.",
         description = "Keep Consul in step with the containers that run: register ours and SERVICE_NAME-labelled ones, "
                 + "deregister the dead; resync on start, on each Docker event and every --interval.")
 final class RegistratorCommand extends Subcommand implements Callable<Integer> {

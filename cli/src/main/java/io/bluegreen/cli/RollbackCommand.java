@@ -10,9 +10,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Flip traffic back to the warm standby color, if it still runs and passes.",
-                "With --to VERSION: release that version from the history again, through the gated deploy path."})
+        header = "Flip traffic back to the warm standby color, or release an earlier version again (--to).",
+        description = "Flip traffic back to the warm standby color, if it still runs and passes."
+                + " With --to VERSION: release that version from the history again, through the gated deploy path.")
 final class RollbackCommand extends Subcommand implements Callable<Integer> {
+    @Mixin
+    JsonOption json;
+
     @Mixin
     ServiceOption service;
 
@@ -27,9 +31,9 @@ final class RollbackCommand extends Subcommand implements Callable<Integer> {
                 throw new InvalidSpecException("--to: '" + to.replaceAll("\\p{Cntrl}", "?") + "' is not a version (a tag: up to"
                         + " 128 of A-Z, a-z, 0-9, '_', '.', '-', not starting with '.' or '-')");
             }
-            EventPrinter events = new EventPrinter(cli.out(), json);
+            EventPrinter events = new EventPrinter(cli.out(), json.on);
             DeployResult r = to == null ? bg.rollback(s, events) : bg.rollbackTo(s, to, events);
-            if (!json) {
+            if (!json.on) {
                 cli.out().println(r.backOn());
             }
             return BlueGreenCli.OK;

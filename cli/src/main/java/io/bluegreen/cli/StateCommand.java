@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code bluegreen state ...}: what a person does about the saved state itself. */
 @Command(name = "state", mixinStandardHelpOptions = true, subcommands = StateCommand.Trust.class,
-        description = "The state saved in Consul: `state trust` signs it as it is, after you checked it.")
+        header = "Work on the state saved in Consul (`state trust`: sign it as it is).")
 final class StateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -22,6 +22,7 @@ final class StateCommand implements Callable<Integer> {
     }
 
     @Command(name = "trust", mixinStandardHelpOptions = true,
+            header = "Sign a service's saved state and history as they are, after you checked them.",
             description = {"Signs S's state and history records as they are now, with BLUEGREEN_STATE_KEY: for a state"
                     + " written before signing, by hand, or restored from a backup, that you checked with"
                     + " `consul kv get bluegreen/S/state`. Each record must still be valid; the journal is never signed"

@@ -1,8 +1,7 @@
 package io.bluegreen.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bluegreen.core.BlueGreen;
+import io.bluegreen.core.engine.CommandHint;
 import io.bluegreen.core.engine.PreviewState;
 import io.bluegreen.core.engine.StatusReport;
 import java.io.PrintWriter;
@@ -13,9 +12,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Show the active color, and each color's version and replica health.",
         description = "Active color, version and replica health per color.")
 final class StatusCommand extends Subcommand implements Callable<Integer> {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    @Mixin
+    JsonOption json;
 
     @Mixin
     ServiceOption service;
@@ -33,8 +34,8 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
                 cli.err().println(done.orElse("nothing to repair: no interrupted operation on " + s));
             }
             StatusReport report = bg.status(s);
-            if (json) {
-                cli.out().println(JSON.writeValueAsString(report));
+            if (json.on) {
+                cli.out().println(JsonOption.PRETTY.writeValueAsString(report));
             } else {
                 print(report, cli.out());
             }
@@ -46,8 +47,8 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
         out.println("service " + r.service() + ": " + (r.active() == null ? "no active color" : "active color " + r.active())
                 + (r.router() == null ? "" : ", traffic through " + r.router()));
         if (r.interruptedOperation() != null) {
-            out.println("WARNING: " + r.interruptedOperation() + "; run `bluegreen status -s " + r.service()
-                    + " --repair` (the next deploy also repairs it)");
+            out.println("WARNING: " + r.interruptedOperation() + "; run " + CommandHint.of("status -s " + r.service()
+                    + " --repair") + " (the next deploy also repairs it)");
         }
         if (r.colors().isEmpty()) {
             out.println("(nothing deployed)");
@@ -68,7 +69,7 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
             out.println("preview: " + p.color() + " (" + p.version() + ") since " + p.since()
                     + (p.url() == null ? "" : " at " + p.url()) + "; aborted by itself at " + p.until()
                     + (p.promoteAt() == null ? "" : ", promoted by itself at " + p.promoteAt())
-                    + "; `bluegreen promote -s " + r.service() + "` or `bluegreen abort -s " + r.service() + "`");
+                    + "; " + CommandHint.of("promote -s " + r.service()) + " or " + CommandHint.of("abort -s " + r.service()));
         }
         if (!r.strays().isEmpty()) {
             out.println("other containers of " + r.service() + " (not in the state): " + String.join(", ", r.strays()));

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** heal-server's trend rule flags: off unless --trends, which needs --prometheus. */
 final class TrendOptions {
-    @Option(names = "--trends", description = {"replace an active replica whose latency or 5xx share in Prometheus (HAProxy's",
-            "exporter) stands out from its siblings', before its check fails (needs --prometheus)"})
+    @Option(names = "--trends", description = "replace an active replica whose latency or 5xx share in Prometheus (HAProxy's"
+            + " exporter) stands out from its siblings', before its check fails (needs --prometheus)")
     boolean trends;
 
     @Option(names = "--trend-ratio", defaultValue = "3", paramLabel = "X",

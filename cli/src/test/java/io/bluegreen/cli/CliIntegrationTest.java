@@ -196,7 +196,7 @@ public class CliIntegrationTest {
         }
         Run manual = run("deploy", "-f", spec("v1", "promotion: { mode: manual, timeout: 10m }\n").toString());
         assertEquals(manual.all(), 0, manual.exit());
-        assertTrue(manual.out(), manual.out().contains("in preview until `bluegreen promote -s " + service + "`")
+        assertTrue(manual.out(), manual.out().contains("in preview until `bin/bluegreen promote -s " + service + "`")
                 && manual.out().contains(service + " v1 waits in preview on blue") && !manual.out().contains("is live"));
         Run status = run("status", "-s", service);
         assertTrue(status.out(), status.out().contains("preview: blue (v1) since "));

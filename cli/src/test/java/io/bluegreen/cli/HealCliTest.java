@@ -57,6 +57,29 @@ public class HealCliTest {
     }
 
     @Test
+    public void watchConfigWritesItsOutputFileReadableByItsOwnerOnlyFromTheFirstByte() throws Exception {
+        Path target = tmp.getRoot().toPath().resolve("bluegreen-vote.json");
+        Files.writeString(target, "an older configuration");
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CliRun http = run(Map.of("BLUEGREEN_HEAL_SECRET", SECRET), "watch-config", "-s", "vote", "--http",
+                "http://127.0.0.1:8765/", "--output", target.toString());
+        assertEquals(http.all(), 0, http.exit());
+        assertEquals("", http.out());
+        assertFalse(http.err().contains(SECRET));
+        assertTrue(http.err(), http.err().contains("wrote " + target + " (mode 0600)"));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals(SECRET, new ObjectMapper().readTree(Files.readString(target))
+                .at("/watches/0/http_handler_config/header/X-Bluegreen-Token/0").asText());
+        try (var left = Files.list(tmp.getRoot().toPath())) {
+            assertEquals("no temporary file left beside it", List.of(target), left.toList());
+        }
+        CliRun noFolder = run(Map.of("BLUEGREEN_HEAL_SECRET", SECRET), "watch-config", "-s", "vote", "--script",
+                "--output", tmp.getRoot().toPath().resolve("missing/x.json").toString());
+        assertEquals(noFolder.all(), 2, noFolder.exit());
+        assertTrue(noFolder.err(), noFolder.err().contains("--output: the folder of"));
+    }
+
+    @Test
     public void badInputExitsTwoNamingTheFlagOrVariableAndNeverEchoesTheSecret() throws Exception {
         Map<String, String> ok = Map.of("BLUEGREEN_HEAL_SECRET", SECRET);
         Map<String, String[]> cases = new java.util.LinkedHashMap<>();

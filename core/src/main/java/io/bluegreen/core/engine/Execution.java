@@ -75,8 +75,8 @@ final class Execution {
     private String summary(long ms) {
         if (t.commit().preview() != null) {
             return "deployed " + t.service() + " " + t.version() + " to " + t.color().label() + " in " + ms + " ms: in preview"
-                    + (t.control().previewUrl() == null ? "" : " at " + t.control().previewUrl()) + " until `bluegreen promote -s "
-                    + t.service() + "` (or abort; aborted by itself " + Durations.format(t.commit().preview().timeout())
+                    + (t.control().previewUrl() == null ? "" : " at " + t.control().previewUrl()) + " until "
+                    + CommandHint.of("promote -s " + t.service()) + " (or abort; aborted by itself " + Durations.format(t.commit().preview().timeout())
                     + " after" + (t.commit().preview().after() == null ? ""
                     : ", promoted by itself " + Durations.format(t.commit().preview().after()) + " after") + ")";
         }

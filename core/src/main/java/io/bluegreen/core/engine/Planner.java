@@ -38,8 +38,8 @@ public final class Planner {
         ServiceState state = o.state();
         state.inPreview().ifPresent(p -> {
             throw new RefusedException("the " + p.color() + " color of " + o.service() + " is in preview (" + p.version()
-                    + " since " + p.since() + "): `bluegreen promote -s " + o.service() + "` or `bluegreen abort -s "
-                    + o.service() + "` first");
+                    + " since " + p.since() + "): " + CommandHint.of("promote -s " + o.service()) + " or "
+                    + CommandHint.of("abort -s " + o.service()) + " first");
         });
         Color previous = state.activeColor().orElse(null);
         Color target = previous == null ? Color.BLUE : previous.other();
@@ -97,8 +97,8 @@ public final class Planner {
                 "no warm standby: the " + standby.label() + " color of " + service + " was retired"));
         if (state.inPreview().map(p -> p.previewColor() == standby).orElse(false)) {
             throw new RefusedException("the " + standby.label() + " color of " + service + " is in preview (" + s.version()
-                    + "), not a warm standby: production is still on " + active.label() + "; `bluegreen abort -s " + service
-                    + "` drops the preview");
+                    + "), not a warm standby: production is still on " + active.label() + "; "
+                    + CommandHint.of("abort -s " + service) + " drops the preview");
         }
         List<Transition.Kept> kept = serving(o, s, "the " + standby.label() + " standby", "send traffic to it");
         // Nothing is retired: the color it leaves is the new standby.

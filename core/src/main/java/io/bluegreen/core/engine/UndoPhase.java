@@ -27,7 +27,7 @@ final class UndoPhase {
         if (!problems.isEmpty()) {
             String where = t.kind().label() + " " + t.opId() + " could not be undone, a human must look:\n  - "
                     + String.join("\n  - ", problems) + "\nthe journal bluegreen/" + t.service()
-                    + "/journal is kept; `bluegreen status -s " + t.service() + " --repair` retries";
+                    + "/journal is kept; " + CommandHint.of("status -s " + t.service() + " --repair") + " retries";
             x.history.write(t, Outcome.ROLLBACK_FAILED, reason + "; " + String.join("; ", problems), x.startedAt, x.t0, x.flip);
             return new RollbackFailedException(x.pc.redact(where), cause);
         }
