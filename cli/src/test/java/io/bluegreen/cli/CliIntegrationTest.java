@@ -152,7 +152,8 @@ public class CliIntegrationTest {
         assertEquals(ok.all(), 0, ok.exit());
         Run history = run(env, "history", "-s", service, "--json");
         Run status = run(env, "status", "-s", service, "--json");
-        String kv = Stack.get(Stack.consul() + "/v1/kv/bluegreen/" + service + "?recurse=true").body();
+        String kv = Stack.kvDecoded(service);
+        assertTrue("the state was read back decoded: " + kv, kv.contains("bluegreen/" + service + "/state = {"));
         for (String text : List.of(refused.all(), ok.all(), history.all(), status.all(), kv)) {
             assertFalse("password leaked", text.contains(password));
             assertFalse("wrong password leaked", text.contains(wrong));

@@ -77,7 +77,8 @@ public class JenkinsHealIntegrationTest {
             assertEquals(StubJenkins.CRUMB, b.crumb());
             assertEquals("Basic " + Base64.getEncoder().encodeToString(("heal-bot:" + token).getBytes(StandardCharsets.UTF_8)),
                     b.authorization());
-            String kv = Stack.get(Stack.consul() + "/v1/kv/bluegreen/" + service + "?recurse=true").body();
+            String kv = Stack.kvDecoded(service);
+            assertTrue("the state was read back decoded: " + kv, kv.contains("bluegreen/" + service + "/state = {"));
             for (String text : List.of(first.all(), second.all(), serverOut, kv)) {
                 assertFalse("the Jenkins token leaked", text.contains(token));
             }

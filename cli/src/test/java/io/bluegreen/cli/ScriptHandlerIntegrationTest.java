@@ -180,6 +180,12 @@ public class ScriptHandlerIntegrationTest {
             Thread.sleep(1500);
         }
         Thread.sleep(3000);
+        // Else the test proves nothing: the watch must have run the handler on the flapping check more than once, and the
+        // handler must have seen the replica fail (the payload may already say passing: the heal re-reads Consul).
+        String handled = Files.readString(handlerLog);
+        long firings = handled.lines().filter(l -> l.startsWith("watch payload: ")).count();
+        assertTrue("the watch ran the handler at least twice, saw " + firings + ":\n" + handled, firings >= 2);
+        assertTrue("the handler saw the flapping replica fail:\n" + handled, handled.contains(" replicas failed: "));
         long acted = history("heal").stream().filter(h -> !h.outcome().equals("skipped")).count();
         assertTrue("at most one heal acted while the check flapped, saw " + acted + ": " + history("heal"), acted <= 1);
         assertTrue("the rate limit was reported, not silently applied over and over",

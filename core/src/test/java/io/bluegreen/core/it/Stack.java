@@ -2,6 +2,8 @@ package io.bluegreen.core.it;
 
 import static org.junit.Assert.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.Connections;
 import io.bluegreen.core.engine.Instance;
@@ -12,9 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +173,28 @@ public final class Stack {
     public static String kv(String key) {
         Response r = get(consul() + "/v1/kv/" + key + "?raw=true");
         return r.status() == 200 ? r.body() : null;
+    }
+
+    /**
+     * Every key under {@code bluegreen/SERVICE/} with its value decoded (Consul's listing holds them base64-encoded, so a
+     * secret searched for in the raw listing would never be found): "key = value" lines.
+     */
+    public static String kvDecoded(String service) {
+        Response r = get(consul() + "/v1/kv/bluegreen/" + service + "?recurse=true");
+        if (r.status() == 404) {
+            return "";
+        }
+        try {
+            StringBuilder out = new StringBuilder();
+            for (JsonNode entry : new ObjectMapper().readTree(r.body())) {
+                String value = entry.path("Value").isNull() ? ""
+                        : new String(Base64.getDecoder().decode(entry.path("Value").asText()), StandardCharsets.UTF_8);
+                out.append(entry.path("Key").asText()).append(" = ").append(value).append('\n');
+            }
+            return out.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("Consul's listing of bluegreen/" + service + " is not JSON: " + r.body(), e);
+        }
     }
 
     public static void put(String url) {
