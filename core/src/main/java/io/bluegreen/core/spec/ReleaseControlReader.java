@@ -1,6 +1,7 @@
 package io.bluegreen.core.spec;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +25,26 @@ final class ReleaseControlReader {
         return url;
     }
 
-    static HooksSpec hooks(SpecNode h) {
-        HooksSpec hooks = new HooksSpec(list(h, "prePromotion", false), list(h, "postPromotion", false),
-                list(h, "onFailure", true));
+    /**
+     * {@code base}: the spec's folder, against which a command given as a relative path ({@code ./smoke.sh},
+     * {@code ci/check}) is resolved, so that it runs wherever the tool runs and is recorded absolute; null for hooks read
+     * back from a state, which are recorded as they are to run.
+     */
+    static HooksSpec hooks(SpecNode h, Path base) {
+        HooksSpec hooks = new HooksSpec(list(h, "prePromotion", false, base), list(h, "postPromotion", false, base),
+                list(h, "onFailure", true, base));
         h.rejectUnknown();
         return hooks;
     }
 
-    private static List<HookSpec> list(SpecNode h, String key, boolean posts) {
+    private static List<HookSpec> list(SpecNode h, String key, boolean posts, Path base) {
         List<HookSpec> out = new ArrayList<>();
         List<SpecNode> entries = h.mappings(key);
         if (entries.size() > MAX_HOOKS) {
             h.problem(key, "at most " + MAX_HOOKS + " hooks, got " + entries.size());
         }
         for (SpecNode e : entries) {
-            HookSpec hook = hook(e, posts);
+            HookSpec hook = hook(e, posts, base);
             if (hook != null) {
                 out.add(hook);
             }
@@ -47,7 +53,7 @@ final class ReleaseControlReader {
     }
 
     /** Exactly one of {@code http} and {@code run}; an onFailure webhook defaults to POST (it carries what happened). */
-    private static HookSpec hook(SpecNode e, boolean posts) {
+    private static HookSpec hook(SpecNode e, boolean posts, Path base) {
         boolean http = e.has("http");
         boolean run = e.has("run");
         if (http == run) {
@@ -76,11 +82,22 @@ final class ReleaseControlReader {
             if (argv.isEmpty()) {
                 e.problem("run", "must name a command: [command, args...]");
             } else {
-                out = new HookSpec(null, null, null, null, List.copyOf(argv), Durations.format(timeout));
+                out = new HookSpec(null, null, null, null, resolved(argv, base), Durations.format(timeout));
             }
         }
         e.rejectUnknown();
         return out;
+    }
+
+    /** A command named by a path with a folder in it, relative, is taken from {@code base}; a bare name from PATH. */
+    private static List<String> resolved(List<String> argv, Path base) {
+        String command = argv.get(0);
+        if (base == null || !command.contains("/") || command.startsWith("/")) {
+            return List.copyOf(argv);
+        }
+        List<String> out = new ArrayList<>(argv);
+        out.set(0, base.toAbsolutePath().resolve(command).normalize().toString());
+        return List.copyOf(out);
     }
 
     static PromotionSpec promotion(SpecNode p, boolean canSplit) {

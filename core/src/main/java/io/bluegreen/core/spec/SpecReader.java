@@ -111,7 +111,7 @@ public final class SpecReader {
 
     /** {@code hooks} as the spec writes it (and a state records it), validated again. */
     public static HooksSpec hooks(SpecNode h) {
-        return ReleaseControlReader.hooks(h);
+        return ReleaseControlReader.hooks(h, null);
     }
 
     /** {@code promotion} as the spec writes it (and a state records it), validated again; canary steps allowed. */
@@ -169,7 +169,7 @@ public final class SpecReader {
         lock.rejectUnknown();
         TargetSpec target = readTarget(root.child("target"), base);
         Optional<URI> previewUrl = ReleaseControlReader.previewUrl(root.child("preview"));
-        HooksSpec hooks = ReleaseControlReader.hooks(root.child("hooks"));
+        HooksSpec hooks = ReleaseControlReader.hooks(root.child("hooks"), base);
         PromotionSpec promotion = ReleaseControlReader.promotion(root.child("promotion"),
                 router.type() == RouterSpec.Type.HAPROXY);
         root.rejectUnknown();

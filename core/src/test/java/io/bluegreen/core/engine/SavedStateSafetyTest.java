@@ -154,7 +154,8 @@ public class SavedStateSafetyTest {
 
         promote(f);
 
-        assertEquals("both hooks, the HTTP one with its URL read back", List.of("./smoke.sh green ",
+        assertEquals("both hooks, the HTTP one with its URL read back, the command from the spec's folder",
+                List.of(java.nio.file.Path.of("smoke.sh").toAbsolutePath() + " green ",
                 "http://127.0.0.1:9/smoke green "), f.world.hooks().runs());
     }
 }

@@ -350,7 +350,8 @@ public class SpecReaderTest {
         assertEquals("2h", s.promotion().timeout());
         assertEquals("10m", s.promotion().after());
         assertEquals(new HookSpec("http://127.0.0.1:18081/health", "GET", 200, 5, null, "10s"), s.hooks().prePromotion().get(0));
-        assertEquals(new HookSpec(null, null, null, null, List.of("./smoke.sh", "--fast"), "90s"), s.hooks().prePromotion().get(1));
+        assertEquals("a command's relative path is the spec folder's", new HookSpec(null, null, null, null,
+                List.of(dir.resolve("smoke.sh").toString(), "--fast"), "90s"), s.hooks().prePromotion().get(1));
         assertEquals("an onFailure webhook posts what happened", "POST", s.hooks().onFailure().get(0).method());
         assertEquals(Path.of(dir.resolve("nginx/upstreams/p.conf").toString()), s.router().preview().orElseThrow().nginx().orElseThrow().upstreamFile());
         assertEquals("http://127.0.0.1:18081/", s.previewUrl().orElseThrow().toString());
