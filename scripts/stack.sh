@@ -102,8 +102,10 @@ docker_version() { timeout 10 "$DOCKER" version --format '{{.Server.Version}}' 2
 http_code() { curl -s -o /dev/null --max-time 3 -w '%{http_code}' "$@" 2>/dev/null || true; }
 registry_answers() { [ "$(http_code "http://$REGISTRY_ADDR/v2/")" = 200 ]; }
 registry_auth_answers() { [ "$(http_code "http://$REGISTRY_AUTH_ADDR/v2/")" = 401 ]; }
+# The credentials reach curl and htpasswd on their standard input, never a command line `ps` shows.
 registry_auth_accepts() {
-  [ "$(http_code -u "$REGISTRY_AUTH_USERNAME:$REGISTRY_AUTH_PASSWORD" "http://$REGISTRY_AUTH_ADDR/v2/")" = 200 ]
+  [ "$(printf 'user = "%s:%s"\n' "$REGISTRY_AUTH_USERNAME" "$REGISTRY_AUTH_PASSWORD" \
+    | http_code -K - "http://$REGISTRY_AUTH_ADDR/v2/")" = 200 ]
 }
 consul_leader() { curl -fsS --max-time 3 "http://$CONSUL_ADDR/v1/status/leader" 2>/dev/null | tr -d '"' || true; }
 consul_answers() { [ -n "$(consul_leader)" ]; }
@@ -270,10 +272,11 @@ ensure_registry_auth() {
   fi
   chmod 600 "$REGISTRY_AUTH_ENV"
   AUTH_CHANGED=0
-  if [ -s "$htfile" ] && htpasswd -vb "$htfile" "$REGISTRY_AUTH_USERNAME" "$REGISTRY_AUTH_PASSWORD" >/dev/null 2>&1; then
+  if [ -s "$htfile" ] && printf '%s' "$REGISTRY_AUTH_PASSWORD" \
+      | htpasswd -vi "$htfile" "$REGISTRY_AUTH_USERNAME" >/dev/null 2>&1; then
     return 0
   fi
-  (umask 077 && htpasswd -Bbn "$REGISTRY_AUTH_USERNAME" "$REGISTRY_AUTH_PASSWORD" | sed '/^$/d' >"$htfile.tmp")
+  (umask 077 && printf '%s' "$REGISTRY_AUTH_PASSWORD" | htpasswd -Bin "$REGISTRY_AUTH_USERNAME" | sed '/^$/d' >"$htfile.tmp")
   mv -f "$htfile.tmp" "$htfile"
   AUTH_CHANGED=1
 }
