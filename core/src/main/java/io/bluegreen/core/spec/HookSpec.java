@@ -2,6 +2,7 @@ package io.bluegreen.core.spec;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,9 +25,19 @@ public record HookSpec(String http, String method, Integer expect, Integer times
         return Durations.parse(timeout).orElse(Duration.ofSeconds(60));
     }
 
-    /** For people: what it does, without arguments (which could carry a token). */
+    /**
+     * For people (every log line and failure reason): what it does, without what could carry a token: a command's
+     * arguments, a URL's query (shown as "?...") and fragment.
+     */
     public String describe() {
-        return isHttp() ? method + " " + http + " (expect " + expect + (times > 1 ? ", " + times + " times" : "") + ")"
+        return isHttp() ? method + " " + shownUrl() + " (expect " + expect + (times > 1 ? ", " + times + " times" : "") + ")"
                 : "run " + run.get(0) + (run.size() > 1 ? " (+" + (run.size() - 1) + " argument(s))" : "");
+    }
+
+    /** Scheme, host, port and path: a webhook's {@code ?token=} stays out of the log. */
+    private String shownUrl() {
+        URI u = URI.create(http);
+        return u.getScheme() + "://" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath())
+                + (u.getRawQuery() == null && u.getRawFragment() == null ? "" : "?...");
     }
 }
