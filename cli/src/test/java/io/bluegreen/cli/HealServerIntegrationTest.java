@@ -123,9 +123,46 @@ public class HealServerIntegrationTest {
     }
 
     private HttpResponse<String> rollback(String token, String query) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/rollback/" + svc.name() + query)).timeout(Duration.ofSeconds(90))
-                .header("X-Bluegreen-Token", token).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return rollback(token, query, null);
+    }
+
+    /** {@code seenIndex}: the state's index the person decided on (X-Consul-Index, as bin/bluegreen sends it). */
+    private HttpResponse<String> rollback(String token, String query, String seenIndex) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/rollback/" + svc.name() + query))
+                .timeout(Duration.ofSeconds(90)).header("X-Bluegreen-Token", token).POST(HttpRequest.BodyPublishers.noBody());
+        if (seenIndex != null) {
+            b.header("X-Consul-Index", seenIndex);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The state's KV index now, as bin/bluegreen reads it before asking for a rollback. */
+    private String stateIndex() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(Stack.consul() + "/v1/kv/bluegreen/" + svc.name() + "/state")).build(),
+                HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Consul-Index").orElseThrow();
+    }
+
+    /** A retry after a lost answer, or a second person: the rollback was asked once and is done once. */
+    @Test
+    public void aRollbackDecidedOnAStateThatMovedOnIsRefusedNotDoneTwice() throws Exception {
+        NginxProxy nginx = svc.nginx();
+        Deployer deployer = new Deployer(Stack.shared().systems(), e -> { });
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", nginx, "10m", null));
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v2", nginx, "10m", null));
+        String seen = stateIndex();
+        HttpResponse<String> once = rollback(secret, "", seen);
+        assertEquals(once.body(), 200, once.statusCode());
+        assertTrue(Stack.get(nginx.url()).body().contains("v1"));
+        HttpResponse<String> twice = rollback(secret, "", seen);
+        assertEquals(twice.body(), 409, twice.statusCode());
+        assertEquals("1", twice.headers().firstValue("X-Bluegreen-Exit").orElse(""));
+        assertTrue(twice.body(), lastLine(twice.body()).startsWith("bluegreen: refused: already moved on: production of "
+                + svc.name() + " is on blue (v1) now"));
+        assertTrue("traffic stays where the first rollback put it", Stack.get(nginx.url()).body().contains("v1"));
+        HttpResponse<String> bad = rollback(secret, "", "12abc");
+        assertEquals(bad.body(), 400, bad.statusCode());
+        assertEquals("2", bad.headers().firstValue("X-Bluegreen-Exit").orElse(""));
+        assertTrue(Stack.get(nginx.url()).body().contains("v1"));
     }
 
     /** What `bin/bluegreen rollback` uses when BLUEGREEN_HEAL_URL names a running server: no JVM start in an incident. */

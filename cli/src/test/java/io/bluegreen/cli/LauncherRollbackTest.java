@@ -15,10 +15,14 @@ import org.junit.Test;
 
 /**
  * bin/bluegreen's incident path (`rollback -s S` through BLUEGREEN_HEAL_URL): once its request has reached a heal server,
- * a lost answer never makes it roll back a second time here, since the server may have flipped already.
+ * a lost answer never makes it roll back a second time here, since the server may have flipped already; and the request
+ * carries the state's index the person saw, so a retry is refused by the server rather than done twice.
  */
 public class LauncherRollbackTest {
     private static final String SECRET = "0123456789abcdef-secret";
+
+    /** The request the dropping server read last. */
+    private static final java.util.concurrent.atomic.AtomicReference<String> LAST = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** A "heal server" that reads the request, then drops the connection unanswered (a restart, a proxy timeout). */
     private static ServerSocket dropping() throws Exception {
@@ -35,6 +39,7 @@ public class LauncherRollbackTest {
                     }
                     request.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
                 }
+                LAST.set(request.toString());
             } catch (Exception ignored) {
                 // the test's own assertions say what went wrong
             }
@@ -59,15 +64,26 @@ public class LauncherRollbackTest {
 
     @Test
     public void aLostAnswerExitsFourAndRollsNothingBackHere() throws Exception {
-        for (String[] args : new String[][] {{"rollback", "-s", "vote"}, {"rollback", "--json", "-s", "vote"}}) {
-            try (ServerSocket server = dropping()) {
-                String[] r = launch(server.getLocalPort(), args);
-                assertEquals(r[1], "4", r[0]);
-                assertTrue(r[1], r[1].contains("was sent but its answer was lost"));
-                assertTrue(r[1], r[1].contains("`bin/bluegreen status -s vote`"));
-                assertFalse(r[1], r[1].contains("rolling back here"));
-                assertFalse("the secret is never printed", r[1].contains(SECRET));
+        String service = Stack.uniqueService("launcher");
+        Stack.put(Stack.consul() + "/v1/kv/bluegreen/" + service + "/state", "{}");
+        try {
+            String index = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(Stack.consul() + "/v1/kv/bluegreen/" + service + "/state")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Consul-Index").orElseThrow();
+            for (String[] args : new String[][] {{"rollback", "-s", service}, {"rollback", "--json", "-s", service}}) {
+                try (ServerSocket server = dropping()) {
+                    String[] r = launch(server.getLocalPort(), args);
+                    assertEquals(r[1], "4", r[0]);
+                    assertTrue(r[1], r[1].contains("was sent but its answer was lost"));
+                    assertTrue(r[1], r[1].contains("`bin/bluegreen status -s " + service + "`"));
+                    assertFalse(r[1], r[1].contains("rolling back here"));
+                    assertFalse("the secret is never printed", r[1].contains(SECRET));
+                    // What the person saw travels with the request: the server refuses it once the state moved on.
+                    assertTrue(LAST.get(), LAST.get().contains("X-Consul-Index: " + index + "\r\n"));
+                }
             }
+        } finally {
+            Stack.cleanUp(Stack.shared().systems(), service);
         }
     }
 }

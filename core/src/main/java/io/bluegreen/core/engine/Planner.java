@@ -86,6 +86,19 @@ public final class Planner {
         }
     }
 
+    /** Refused when the state is no longer the one a person decided on (its KV modify index moved). */
+    public static void requireUnchanged(Observed o, long seenIndex) {
+        long now = o.versionedState().index();
+        if (now != seenIndex) {
+            ServiceState state = o.state();
+            String where = state.activeColor().map(c -> c.label() + state.color(c).map(cs -> " (" + cs.version() + ")")
+                    .orElse("")).orElse("no color");
+            throw new RefusedException("already moved on: production of " + o.service() + " is on " + where
+                    + " now, and its state changed since you looked (index " + seenIndex + ", now " + now + "): nothing was"
+                    + " done; " + CommandHint.of("status -s " + o.service()) + " before rolling back again");
+        }
+    }
+
     /** The flip back to the warm standby; refused unless every standby replica is registered, running and passing. */
     public static Transition rollback(Observed o, OperationKind kind, String opId) {
         ServiceState state = o.state();

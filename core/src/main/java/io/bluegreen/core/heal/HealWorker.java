@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -124,13 +125,13 @@ public final class HealWorker implements AutoCloseable {
      * A person's rollback through the server: a running heal is interrupted (a person decided; it undoes what it
      * started), then the flip to the standby runs on the caller's thread, under the service lock like any operation.
      */
-    public DeployResult rollback(DeployListener caller) {
+    public DeployResult rollback(DeployListener caller, OptionalLong seenIndex) {
         Healer.Run r = running;
         if (r != null) {
             r.cancel("a person asked for a rollback");
             log.accept("rollback " + service + ": interrupting the running heal");
         }
-        return healer.rollback(service, caller);
+        return healer.rollback(service, caller, seenIndex);
     }
 
     /** Interrupts the running heal when {@code d} is more urgent than what it acts on; true when it did. */

@@ -17,6 +17,7 @@ import io.bluegreen.core.engine.TransitionRunner;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -188,13 +189,15 @@ public final class Healer {
 
     /**
      * A person's rollback to the warm standby, on this service's systems (the heal server's quick path); its events go
-     * to the server's own listener and to {@code caller} (the person's answer).
+     * to the server's own listener and to {@code caller} (the person's answer). With {@code seenIndex}, the state's
+     * index the person decided on: refused when the state moved on since.
      */
-    public DeployResult rollback(String service, DeployListener caller) {
-        return new StandbyRollback(sys, e -> {
+    public DeployResult rollback(String service, DeployListener caller, OptionalLong seenIndex) {
+        StandbyRollback rollback = new StandbyRollback(sys, e -> {
             listener.on(e);
             caller.on(e);
-        }).rollback(service);
+        });
+        return seenIndex.isPresent() ? rollback.rollbackFromSeen(service, seenIndex.getAsLong()) : rollback.rollback(service);
     }
 
     /** The state, the replicas' run state and Consul's health. */

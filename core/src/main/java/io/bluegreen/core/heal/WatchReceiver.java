@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.BiPredicate;
 
 /**
@@ -113,17 +114,25 @@ public final class WatchReceiver {
     }
 
     /**
-     * A person's rollback to the warm standby ({@link HealWorker#rollback}: a running heal is interrupted first),
-     * answered when done with what the CLI would print, line for line (its events, then what it ends with: the
+     * A person's rollback to the warm standby ({@link HealWorker#rollback}: a running heal is interrupted first), decided
+     * on the state the person saw when the request's {@code X-Consul-Index} names its index (refused, 409, when it moved
+     * on: a retry after a lost answer is not a second rollback), answered when done with what the CLI would print, line for line (its events, then what it ends with: the
      * outcome or its error line last): 200, else 409 (refused), 400 (invalid), 503 (unreachable) or 500; either way
      * with the CLI's exit code.
      */
     public Reply rollback(Request r, Secret expected, Transcript transcript) throws IOException {
         return checked(r, expected, worker -> {
+            OptionalLong seen;
+            try {
+                seen = r.consulIndex() == null || r.consulIndex().isBlank() ? OptionalLong.empty()
+                        : OptionalLong.of(Long.parseLong(r.consulIndex().strip()));
+            } catch (NumberFormatException e) {
+                return new Reply(400, "bluegreen: invalid input: X-Consul-Index: not the state's index (a whole number)", 2);
+            }
             List<String> lines = Collections.synchronizedList(new ArrayList<>());
             DeployListener caller = e -> lines.add(transcript == Transcript.JSON_LINES ? EventLines.json(e) : EventLines.human(e));
             try {
-                DeployResult back = worker.rollback(caller);
+                DeployResult back = worker.rollback(caller, seen);
                 if (transcript == Transcript.TEXT) {
                     lines.add(back.backOn());
                 }
