@@ -3,6 +3,7 @@ package io.bluegreen.core.heal;
 import io.bluegreen.core.engine.port.StateStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The replay guard of the heal server. Consul sends {@code X-Consul-Index} with each watch invocation and
@@ -14,13 +15,16 @@ import java.util.Map;
 public final class WatchIndexes {
     static final String NOTE = "heal-server-index";
     private final StateStore store;
+    private final Consumer<String> warn;
     private final Map<String, Seen> seen = new HashMap<>();
 
     private record Seen(long index, boolean handledHere) {
     }
 
-    public WatchIndexes(StateStore store) {
+    /** {@code warn}: told when a service's note cannot be read as an index (it is then started afresh). */
+    public WatchIndexes(StateStore store, Consumer<String> warn) {
         this.store = store;
+        this.warn = warn;
     }
 
     /** True, and remembered, when {@code index} is new for {@code service}; false for a replay. */
@@ -34,11 +38,24 @@ public final class WatchIndexes {
         return true;
     }
 
+    /** The note's index; one that is no index (a hand edit, a bad restore) is said, and the service starts afresh. */
     private long persisted(String service) {
+        String note = store.readNote(service, NOTE).map(String::strip).orElse("0");
         try {
-            return store.readNote(service, NOTE).map(String::strip).map(Long::parseLong).orElse(0L);
+            long index = Long.parseLong(note);
+            if (index >= 0) {
+                return index;
+            }
         } catch (NumberFormatException e) {
-            return 0;
+            // said below
         }
+        warn.accept("heal-server: bluegreen/" + service + "/notes/" + NOTE + " holds '" + abbreviated(note)
+                + "', not a watch index; starting afresh: the next watch POST for " + service + " is taken");
+        return 0;
+    }
+
+    private static String abbreviated(String text) {
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 }

@@ -9,12 +9,15 @@ import io.bluegreen.core.engine.port.StateStore;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.Test;
 
 public class WatchGateTest {
+    private final List<String> warnings = new ArrayList<>();
     private static final String CRITICAL = """
             [{"Node":"n","CheckID":"service:vote-blue-1","Status":"critical","ServiceID":"vote-blue-1","ServiceName":"vote"}]""";
 
@@ -46,7 +49,7 @@ public class WatchGateTest {
 
     @Test
     public void admitsANewIndexOnceAndRefusesReplays() {
-        WatchIndexes indexes = new WatchIndexes(notes());
+        WatchIndexes indexes = new WatchIndexes(notes(), warnings::add);
         WatchGate.Answer first = WatchGate.admit("vote", body(CRITICAL), "12", indexes::accept);
         assertTrue(first.admitted());
         assertEquals(202, first.status());
@@ -58,8 +61,19 @@ public class WatchGateTest {
     }
 
     @Test
+    public void aCorruptIndexNoteIsSaidAndTheServiceStartsAfresh() {
+        StateStore store = notes();
+        store.writeNote("vote", WatchIndexes.NOTE, "not-a-number\u001b[31m");
+        WatchIndexes indexes = new WatchIndexes(store, warnings::add);
+        assertEquals(202, WatchGate.admit("vote", body(CRITICAL), "3", indexes::accept).status());
+        assertEquals(List.of("heal-server: bluegreen/vote/notes/heal-server-index holds 'not-a-number?[31m', not a watch"
+                + " index; starting afresh: the next watch POST for vote is taken"), warnings);
+        assertEquals("3", store.readNote("vote", WatchIndexes.NOTE).orElseThrow());
+    }
+
+    @Test
     public void refusesOversizedBodiesMissingIndexesAndBadPayloads() throws Exception {
-        WatchIndexes indexes = new WatchIndexes(notes());
+        WatchIndexes indexes = new WatchIndexes(notes(), warnings::add);
         byte[] huge = WatchGate.readBody(new ByteArrayInputStream(new byte[WatchPayloads.MAX_BYTES + 100]));
         assertEquals(WatchPayloads.MAX_BYTES + 1, huge.length);
         assertEquals(413, WatchGate.admit("vote", huge, "1", indexes::accept).status());
