@@ -38,6 +38,10 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "where to listen, e.g. 127.0.0.1:8765")
     String listen;
 
+    @Option(names = "--insecure-listen", description = "listen on an address other than loopback over plain HTTP (the"
+            + " secret and the read-only pages travel unencrypted): refused without it")
+    boolean insecureListen;
+
     @Option(names = {"-s", "--service"}, required = true, paramLabel = "SERVICE", description = "a service to heal (repeatable)")
     List<String> services;
 
@@ -120,6 +124,13 @@ final class HealServerCommand extends Subcommand implements Callable<Integer> {
         InetSocketAddress a = new InetSocketAddress(m.group(1).replaceAll("^\\[|]$", ""), Integer.parseInt(m.group(2)));
         if (a.isUnresolved()) {
             throw new InvalidSpecException("--listen: cannot resolve the host " + m.group(1));
+        }
+        // Plain HTTP: the shared secret, the rollback door and the unauthenticated pages stay on this machine unless
+        // the person says otherwise (the server speaks no TLS; put a TLS-terminating proxy in front instead).
+        if (!a.getAddress().isLoopbackAddress() && !insecureListen) {
+            throw new InvalidSpecException("--listen: " + a.getAddress().getHostAddress() + " is not a loopback address: the"
+                    + " heal server speaks plain HTTP, so its secret and its unauthenticated /metrics and /dashboard would"
+                    + " be open to the network; listen on 127.0.0.1 behind a TLS proxy, or add --insecure-listen");
         }
         return a;
     }

@@ -87,6 +87,7 @@ public class HealCliTest {
         cases.put("--http", new String[] {"watch-config", "-s", "vote", "--http", "ftp://host"});
         cases.put("BLUEGREEN_HEAL_SECRET", new String[] {"watch-config", "-s", "vote", "--http", "http://127.0.0.1:1"});
         cases.put("--listen", new String[] {"heal-server", "--listen", "127.0.0.1:99999", "-s", "vote"});
+        cases.put("--listen:", new String[] {"heal-server", "--listen", "0.0.0.0:0", "-s", "vote"});
         cases.put("--service:", new String[] {"heal-server", "--listen", "127.0.0.1:0", "-s", "vote", "-s", "../x"});
         cases.put("--jenkins-url", new String[] {"heal-server", "--listen", "127.0.0.1:0", "-s", "vote",
             "--jenkins-url", "http://u:pw@jenkins", "--jenkins-job", "heal"});

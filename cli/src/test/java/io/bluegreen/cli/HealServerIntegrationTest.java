@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.Deployer;
+import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.it.NginxProxy;
 import io.bluegreen.core.it.ServiceUnderTest;
 import io.bluegreen.core.it.Specs;
@@ -16,9 +17,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -140,6 +147,59 @@ public class HealServerIntegrationTest {
     private String stateIndex() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(Stack.consul() + "/v1/kv/bluegreen/" + svc.name() + "/state")).build(),
                 HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Consul-Index").orElseThrow();
+    }
+
+    /** {@code n} watch POSTs at once, each with its own index from {@code firstIndex} (an agent reloaded n times). */
+    private List<Integer> storm(int n, long firstIndex, String payload) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String index = Long.toString(firstIndex + i);
+                answers.add(pool.submit(() -> post(svc.name(), secret, index, payload).statusCode()));
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> a : answers) {
+                codes.add(a.get(30, TimeUnit.SECONDS));
+            }
+            return codes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<HistoryRecord> heals() {
+        return Stack.shared().systems().store().history(svc.name(), 100).stream().filter(h -> h.kind().equals("heal")).toList();
+    }
+
+    /**
+     * Consul's watches fire on agent reloads and more than once per change (hashicorp/consul #571, #4152, #2754): 50
+     * firings with nothing failing do nothing, and 50 at once for one dead replica are one heal.
+     */
+    @Test
+    public void aWatchStormIsOneHealAndFiringsWithNothingFailingAreNone() throws Exception {
+        NginxProxy nginx = svc.nginx();
+        new Deployer(Stack.shared().systems(), e -> { }).deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", nginx,
+                "10m", null));
+        List<Integer> calm = storm(50, 1_000, "[]");
+        assertTrue(calm.toString(), calm.stream().allMatch(c -> c == 202 || c == 409));
+        Thread.sleep(3000);
+        assertEquals("nothing failed, nothing healed: " + heals(), List.of(), heals());
+
+        String victim = Stack.shared().systems().store().readState(svc.name()).value().color(io.bluegreen.core.engine.Color.BLUE)
+                .orElseThrow().replicaIds().get(0);
+        Stack.docker("kill", victim);
+        List<Integer> codes = storm(50, 2_000, CRITICAL.formatted(svc.name()));
+        assertTrue(codes.toString(), codes.stream().allMatch(c -> c == 202 || c == 409));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (heals().stream().noneMatch(h -> h.outcome().equals("healed")) && System.nanoTime() < end) {
+            Thread.sleep(250);
+        }
+        Thread.sleep(5000); // the coalesced triggers run their (empty) heals
+        List<HistoryRecord> acted = heals().stream().filter(h -> !h.outcome().equals("skipped")).toList();
+        assertEquals("one incident, one heal: " + acted + "\n" + server.out(), 1, acted.size());
+        assertEquals("healed", acted.get(0).outcome());
+        assertTrue(Stack.get(nginx.url()).body().contains("v1"));
     }
 
     /** A retry after a lost answer, or a second person: the rollback was asked once and is done once. */
