@@ -65,6 +65,10 @@ final class Execution {
             throw new UndoPhase(this).run(e);
         }
         new RetirePhase(this).run();
+        if (t.kind() == OperationKind.ABORT) {
+            // Not a failure, but the release did not happen: those told of failures are told of it too.
+            notifyOnFailure(ABORTED, t.why(), Phase.RETIRE);
+        }
         long ms = TransitionRunner.ms(t0);
         String done = t.why() + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings));
         history.write(t, t.commit().preview() != null ? Outcome.IN_PREVIEW : Outcome.SUCCEEDED, done, startedAt, t0, flip);
@@ -112,8 +116,22 @@ final class Execution {
         }
     }
 
+    /** The outcome an abort's notifications carry (its history record says succeeded: it did what was asked). */
+    static final String ABORTED = "aborted";
+
+    /** The onFailure hooks: notifications, so a failing one only warns. {@code outcome}: a history outcome, or aborted. */
+    void notifyOnFailure(String outcome, String reason, Phase phase) {
+        for (HookSpec h : t.control().hooks().onFailure()) {
+            try {
+                pc.sink(phase).progress("onFailure hook " + sys.hooks().run(h, hookContext(outcome, reason), pc.sink(phase)));
+            } catch (RuntimeException e) {
+                pc.warn(phase, "onFailure hook failed: " + e.getMessage());
+            }
+        }
+    }
+
     /** What a hook may know: never a secret (the reason is redacted like every line); {@code outcome} null: none yet. */
-    Map<String, String> hookContext(Outcome outcome, String reason) {
+    Map<String, String> hookContext(String outcome, String reason) {
         Map<String, String> m = new TreeMap<>();
         m.put("BLUEGREEN_SERVICE", t.service());
         m.put("BLUEGREEN_COLOR", t.color().label());
@@ -124,7 +142,7 @@ final class Execution {
             m.put("BLUEGREEN_PREVIEW_URL", t.control().previewUrl());
         }
         if (outcome != null) {
-            m.put("BLUEGREEN_OUTCOME", outcome.label());
+            m.put("BLUEGREEN_OUTCOME", outcome);
             m.put("BLUEGREEN_REASON", pc.redact(reason));
         }
         return m;

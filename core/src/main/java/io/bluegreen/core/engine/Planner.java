@@ -138,7 +138,8 @@ public final class Planner {
         Duration keep = Durations.parse(p.keep()).orElse(state.keep());
         Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
         // A first release has no production traffic to share with: its canary steps are skipped, not failed.
-        Control control = new Control(PreviewRoute.NONE, new HooksSpec(List.of(), rc.hooks().postPromotion(),
+        // The preview route is cleared: once promoted, the color is production's, and the route waits for the next preview.
+        Control control = new Control(PreviewRoute.clearing(p.router()), new HooksSpec(List.of(), rc.hooks().postPromotion(),
                 rc.hooks().onFailure()), state.activeColor().isEmpty() ? List.of() : rc.promotion().steps(), p.url(),
                 analysis.orElse(null));
         return Transition.of(OperationKind.PROMOTE, opId, o.service()).colors(color, state.activeColor().orElse(null))
@@ -167,13 +168,20 @@ public final class Planner {
         }
     }
 
-    /** The color in preview is dropped and retired; production is not touched. */
+    /**
+     * The color in preview is dropped and retired; production is not touched. The release's onFailure hooks hear of it
+     * (outcome aborted): its HTTP notifications always, its commands only from a signed state, since an abort must
+     * never be refused (it only takes a color out of the way).
+     */
     public static Transition abort(Observed o, String opId, String why) {
         ServiceState state = o.state();
         PreviewState p = preview(o);
         Color color = p.previewColor();
         ColorState s = state.color(color).orElse(null);
-        Control control = new Control(PreviewRoute.clearing(p.router()), HooksSpec.NONE, List.of(), p.url(), null);
+        List<HookSpec> notify = Optional.ofNullable(s).map(ColorState::control).map(c -> c.hooks().onFailure())
+                .orElse(List.of()).stream().filter(h -> h.isHttp() || o.signing() == Signing.SIGNED).toList();
+        Control control = new Control(PreviewRoute.clearing(p.router()), new HooksSpec(List.of(), List.of(), notify),
+                List.of(), p.url(), null);
         Duration drain = Durations.parse(p.drain()).orElse(state.drainTimeout());
         return Transition.of(OperationKind.ABORT, opId, o.service()).colors(color, state.activeColor().orElse(null))
                 .release(p.version(), s == null ? null : s.image(), s == null ? null : s.digest())

@@ -1,6 +1,5 @@
 package io.bluegreen.core.engine;
 
-import io.bluegreen.core.spec.HookSpec;
 import java.util.List;
 import java.util.Locale;
 
@@ -36,22 +35,10 @@ final class UndoPhase {
         Outcome outcome = cause instanceof Cancellation.PreemptedException ? Outcome.PREEMPTED
                 : release ? Outcome.ROLLED_BACK : Outcome.FAILED;
         x.history.write(t, outcome, reason, x.startedAt, x.t0, x.flip);
-        notifyFailure(outcome, reason);
+        x.notifyOnFailure(outcome.label(), reason, Phase.ROLLBACK);
         Color active = x.observed.state().activeColor().orElse(null);
         String traffic = active == null ? "no color was active before; none is now" : "traffic stays on " + active.label();
         return new DeployFailedException(failed, x.pc.redact(reason + "; " + (release ? "rolled back" : "undone") + ", "
                 + traffic), cause);
-    }
-
-    /** The onFailure hooks, after the undo: notifications, so a failing one only warns. */
-    private void notifyFailure(Outcome outcome, String reason) {
-        for (HookSpec h : x.t.control().hooks().onFailure()) {
-            try {
-                x.pc.sink(Phase.ROLLBACK).progress("onFailure hook " + x.sys.hooks().run(h, x.hookContext(outcome, reason),
-                        x.pc.sink(Phase.ROLLBACK)));
-            } catch (RuntimeException e) {
-                x.pc.warn(Phase.ROLLBACK, "onFailure hook failed: " + e.getMessage());
-            }
-        }
     }
 }

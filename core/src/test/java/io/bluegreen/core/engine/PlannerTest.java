@@ -369,6 +369,33 @@ public class PlannerTest {
     }
 
     @Test
+    public void aPromotionTakesThePreviewRouteAwayFromTheColorItPromotes() {
+        Transition p = Planner.promote(healthy(blueWithGreenInPreview()), "op", "");
+        assertEquals(Transition.PreviewRoute.Action.CLEAR, p.control().previewRoute().action());
+    }
+
+    @Test
+    public void anAbortTellsTheReleasesOnFailureHooksItsCommandsOnlyFromASignedState() {
+        io.bluegreen.core.spec.HookSpec webhook = new io.bluegreen.core.spec.HookSpec("http://127.0.0.1:9/hook", "POST", 200, 1,
+                null, "10s");
+        io.bluegreen.core.spec.HookSpec command = new io.bluegreen.core.spec.HookSpec(null, null, null, null, List.of("/srv/page"),
+                "60s");
+        Release notifying = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("manual", "1h", null,
+                List.of()), new io.bluegreen.core.spec.HooksSpec(List.of(), List.of(), List.of(webhook, command)), null, null,
+                null, null));
+        ServiceState before = state(BLUE, color(BLUE, "d1", 2, RECIPE), null);
+        Transition t = Planner.deploy(healthy(before), notifying, OperationKind.DEPLOY, "d2", NOW);
+        List<Replica> started = List.of(1, 2).stream().map(i -> new Replica(id(GREEN, "d2", i), "c", "vote", GREEN, "v2", "d2",
+                "d2", i, endpoint(GREEN, i), "i", true)).toList();
+        ServiceState inPreview = t.commit().apply(before, t.color(), t.route().router(), t.kept(), started, NOW);
+        assertEquals(List.of(webhook, command), Planner.abort(healthy(inPreview), "op", "").control().hooks().onFailure());
+        Observed o = healthy(inPreview);
+        Observed unsigned = new Observed(o.service(), o.versionedState(), o.replicas(), o.instances(), o.startsPartOfADeploy(),
+                Signing.UNSIGNED);
+        assertEquals(List.of(webhook), Planner.abort(unsigned, "op", "").control().hooks().onFailure());
+    }
+
+    @Test
     public void aFirstReleaseHasNoProductionToShareSoItsCanaryStepsAreSkipped() {
         List<io.bluegreen.core.spec.PromotionSpec.Step> steps = List.of(new io.bluegreen.core.spec.PromotionSpec.Step(25, "5s"));
         Release canary = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("auto", "1h", null, steps),

@@ -126,6 +126,8 @@ public class ReleaseControlIntegrationTest {
         }
         assertEquals("green", promoted.color());
         assertTrue(body(haproxy.url()).contains("v2"));
+        assertTrue("once promoted, the preview route serves nothing: " + body(haproxy.previewUrl()),
+                body(haproxy.previewUrl()).startsWith("503"));
         assertNull(state().preview());
         assertEquals("green", state().active());
         assertEquals(Map.of("blue", 0L, "green", 0L), previewTagged());
@@ -148,10 +150,13 @@ public class ReleaseControlIntegrationTest {
     public void abortDropsThePreviewAndAnExpiredOneIsAbortedByTheNextCommand() throws Exception {
         HaproxyProxy haproxy = svc.haproxy(true);
         deploy(haproxy, "v1", null);
+        Path told = tmp.getRoot().toPath().resolve("told.env");
         deploy(haproxy, "v2", """
                 promotion: { mode: manual }
-                hooks: { postPromotion: [ { run: [sh, -c, "echo post check failed; exit 4"] } ] }
-                """);
+                hooks:
+                  postPromotion: [ { run: [sh, -c, "echo post check failed; exit 4"] } ]
+                  onFailure: [ { run: [sh, -c, "env > %s"] } ]
+                """.formatted(told));
         try {
             bg.promote(svc.name(), events::add);
             fail("the failing post-promotion hook must roll the promotion back");
@@ -160,6 +165,8 @@ public class ReleaseControlIntegrationTest {
         }
         assertTrue("traffic is back on blue", body(haproxy.url()).contains("v1"));
         assertEquals("green still waits in preview", "green", state().preview().color());
+        assertTrue("and the preview route serves it again: " + body(haproxy.previewUrl()), body(haproxy.previewUrl()).contains("v2"));
+        assertTrue(Files.readString(told), Files.readString(told).contains("BLUEGREEN_OUTCOME=rolled-back"));
         assertEquals("promote:rolled-back", history().get(0));
         assertEquals(2, replicas("green"));
         DeployResult aborted = bg.abort(svc.name(), events::add);
@@ -169,6 +176,9 @@ public class ReleaseControlIntegrationTest {
         assertFalse(state().colors().containsKey("green"));
         assertTrue(body(haproxy.url()).contains("v1"));
         assertTrue("the preview route serves nothing: " + body(haproxy.previewUrl()), body(haproxy.previewUrl()).startsWith("503"));
+        String abortTold = Files.readString(told);
+        assertTrue("an abort tells those told of failures: " + abortTold, abortTold.contains("BLUEGREEN_OUTCOME=aborted")
+                && abortTold.contains("BLUEGREEN_OPERATION=abort"));
         try {
             bg.abort(svc.name(), events::add);
             fail("nothing is in preview any more");
