@@ -25,28 +25,14 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 @WithJenkins
 class PipelineDeployTest {
     private static final String SERVICE = "vote-jenkins";
-    private static final int PORT = 18095;
-    private static final int PREVIEW_PORT = 18096;
     private static Path project;
-    private static String upstreamFile;
-    private static String configFile;
-    private static String previewUpstreamFile;
+    private static ServiceNginx nginx;
     private static boolean enginesWereUp;
 
     @BeforeAll
     static void stack() throws Exception {
         project = ProjectStack.up();
-        String paths = run(
-                        "scripts/nginx-proxy.sh",
-                        "start",
-                        SERVICE,
-                        Integer.toString(PORT),
-                        SERVICE,
-                        Integer.toString(PREVIEW_PORT))
-                .orFail("scripts/nginx-proxy.sh start");
-        upstreamFile = ProjectStack.printed(paths, "upstreamFile");
-        configFile = ProjectStack.printed(paths, "configFile");
-        previewUpstreamFile = ProjectStack.printed(paths, "previewUpstreamFile");
+        nginx = ServiceNginx.start(project, SERVICE, 18095, 18096);
         enginesWereUp = run("scripts/engines.sh", "status").exit() == 0;
         ProjectStack.trustWhatEarlierRunsLeft(project, SERVICE, SERVICE + "-engines");
     }
@@ -68,13 +54,8 @@ class PipelineDeployTest {
 
     /** {@code more}: further parameters, each starting with a comma. */
     private static String deploy(String version, String more) {
-        return "blueGreenDeploy(service: '" + SERVICE + "', image: '127.0.0.1:5000/vote', tag: '" + version + "',"
-                + " buildContext: '" + project.resolve("examples/vote") + "', buildArgs: ['VERSION=" + version
-                + "'], push: true,"
-                + " replicas: 1, containerPort: 8080, healthInterval: '1s', healthPasses: 2, healthDeadline: '30s',"
-                + " verifyWindow: '2s', verifyUrl: 'http://127.0.0.1:" + PORT + "/', standbyKeep: '10m',"
-                + " routerType: 'nginx', nginxUpstreamFile: '" + upstreamFile + "', nginxConfigFile: '" + configFile
-                + "'" + more + ")";
+        return nginx.deployStep(
+                version, ", healthDeadline: '30s', verifyWindow: '2s', verifyUrl: '" + nginx.url() + "'" + more);
     }
 
     /**
@@ -85,8 +66,7 @@ class PipelineDeployTest {
     @Test
     void stopsInPreviewThenPromotesOrAborts(JenkinsRule j) throws Exception {
         ProjectStack.signWithTheStacksKey(project);
-        String preview = ", promotion: 'manual', promotionTimeout: '10m', previewUrl: 'http://127.0.0.1:" + PREVIEW_PORT
-                + "/', nginxPreviewUpstreamFile: '" + previewUpstreamFile + "'";
+        String preview = ", promotion: 'manual', promotionTimeout: '10m'" + nginx.previewParameters();
         WorkflowJob job = j.createProject(WorkflowJob.class, "preview");
         job.setDefinition(new CpsFlowDefinition(
                 "node {\n"
@@ -105,7 +85,7 @@ class PipelineDeployTest {
                         + "}",
                 true));
         WorkflowRun run = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
-        j.assertLogContains("PREVIEW true in-preview http://127.0.0.1:" + PREVIEW_PORT + "/", run);
+        j.assertLogContains("PREVIEW true in-preview " + nginx.previewUrl(), run);
         j.assertLogContains("\"version\":\"v2\"", run);
         j.assertLogContains("STILL v2", run);
         j.assertLogContains("PROMOTED promoted v2 false", run);
@@ -113,7 +93,7 @@ class PipelineDeployTest {
         j.assertLogContains("nothing is in preview", run);
         BlueGreenBuildAction action = run.getAction(BlueGreenBuildAction.class);
         String flip = action.getSummaries().get(1).getFlip();
-        assertTrue(flip.contains(" (v2) in preview at http://127.0.0.1:" + PREVIEW_PORT + "/; "), flip);
+        assertTrue(flip.contains(" (v2) in preview at " + nginx.previewUrl() + "; "), flip);
         assertTrue(flip.endsWith(" (v1) keeps production"), flip);
     }
 

@@ -28,51 +28,31 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 @WithJenkins
 class PipelineReleaseTest {
     private static final String SERVICE = "vote-release";
-    private static final int PORT = 18100;
-    private static final int PREVIEW_PORT = 18101;
     private static Path project;
-    private static String upstreamFile;
-    private static String configFile;
-    private static String previewUpstreamFile;
+    private static ServiceNginx nginx;
 
     @BeforeAll
     static void stack() throws Exception {
         project = ProjectStack.up();
-        String paths = ProjectStack.run(
-                        project,
-                        "scripts/nginx-proxy.sh",
-                        "start",
-                        SERVICE,
-                        Integer.toString(PORT),
-                        SERVICE,
-                        Integer.toString(PREVIEW_PORT))
-                .orFail("scripts/nginx-proxy.sh start");
-        upstreamFile = ProjectStack.printed(paths, "upstreamFile");
-        configFile = ProjectStack.printed(paths, "configFile");
-        previewUpstreamFile = ProjectStack.printed(paths, "previewUpstreamFile");
+        nginx = ServiceNginx.start(project, SERVICE, 18100, 18101);
         ProjectStack.trustWhatEarlierRunsLeft(project, SERVICE);
     }
 
     @AfterAll
     static void stopTheProxy() throws Exception {
-        if (project != null) {
-            ProjectStack.run(project, "scripts/nginx-proxy.sh", "stop", SERVICE);
+        if (nginx != null) {
+            nginx.stop();
         }
     }
 
     private static String deploy(String version, String more) {
-        return "blueGreenDeploy(service: '" + SERVICE + "', image: '127.0.0.1:5000/vote', tag: '" + version + "',"
-                + " buildContext: '" + project.resolve("examples/vote") + "', buildArgs: ['VERSION=" + version
-                + "'], push: true, replicas: 1, containerPort: 8080, healthInterval: '1s', healthPasses: 2,"
-                + " healthDeadline: '30s', verifyWindow: '1s', verifyUrl: 'http://127.0.0.1:" + PORT + "/',"
-                + " standbyKeep: '10m', routerType: 'nginx', nginxUpstreamFile: '" + upstreamFile
-                + "', nginxConfigFile: '" + configFile + "'" + more + ")";
+        return nginx.deployStep(
+                version, ", healthDeadline: '30s', verifyWindow: '1s', verifyUrl: '" + nginx.url() + "'" + more);
     }
 
     /** The Jenkinsfile's stages: v1, then v2 through a preview, the person's decision in between. */
     private static String jenkinsfile() {
-        String preview = ", promotion: 'manual', promotionTimeout: '30m', previewUrl: 'http://127.0.0.1:" + PREVIEW_PORT
-                + "/', nginxPreviewUpstreamFile: '" + previewUpstreamFile + "'";
+        String preview = ", promotion: 'manual', promotionTimeout: '30m'" + nginx.previewParameters();
         return String.join(
                 "\n",
                 "pipeline {",
@@ -116,15 +96,6 @@ class PipelineReleaseTest {
         }
     }
 
-    /** The servers nginx routes production to now. */
-    private static List<String> production() throws Exception {
-        return Files.readString(Path.of(upstreamFile))
-                .lines()
-                .map(String::strip)
-                .filter(l -> l.startsWith("server "))
-                .toList();
-    }
-
     @Test
     void aPersonPromotesThePreview(JenkinsRule j) throws Exception {
         ProjectStack.signWithTheStacksKey(project);
@@ -133,9 +104,11 @@ class PipelineReleaseTest {
         WorkflowRun run = job.scheduleBuild2(0).waitForStart();
         answer(run, true);
         j.assertBuildStatusSuccess(j.waitForCompletion(run));
-        j.assertLogContains("IN PREVIEW v2 at http://127.0.0.1:" + PREVIEW_PORT + "/; production stays on v1", run);
+        j.assertLogContains("IN PREVIEW v2 at " + nginx.previewUrl() + "; production stays on v1", run);
         j.assertLogContains("PROMOTED v1 -> v2", run);
-        assertTrue(Files.readString(Path.of(previewUpstreamFile)).contains("server "), "the preview route served v2");
+        assertTrue(
+                Files.readString(Path.of(nginx.previewUpstreamFile())).contains("server "),
+                "the preview route served v2");
     }
 
     @Test
@@ -148,11 +121,11 @@ class PipelineReleaseTest {
         while (!JenkinsRule.getLog(run).contains("IN PREVIEW") && System.nanoTime() < end) {
             Thread.sleep(200);
         }
-        List<String> before = production();
+        List<String> before = nginx.production();
         answer(run, false);
         j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(run));
         j.assertLogContains("PREVIEW DROPPED", run);
-        assertEquals(before, production(), "production never moved");
+        assertEquals(before, nginx.production(), "production never moved");
         assertTrue(
                 ProjectStack.run(project, "bin/bluegreen", "status", "-s", SERVICE)
                         .orFail("status")

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,10 +27,8 @@ import org.jvnet.hudson.test.junit.jupiter.RealJenkinsExtension;
  */
 class PipelineRestartTest {
     private static final String SERVICE = "vote-restart";
-    private static final int PORT = 18099;
     private static Path project;
-    private static String upstreamFile;
-    private static String configFile;
+    private static ServiceNginx nginx;
 
     @RegisterExtension
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
@@ -42,37 +39,20 @@ class PipelineRestartTest {
     @BeforeAll
     static void stack() throws Exception {
         project = ProjectStack.up();
-        String paths = ProjectStack.run(
-                        project, "scripts/nginx-proxy.sh", "start", SERVICE, Integer.toString(PORT), SERVICE)
-                .orFail("scripts/nginx-proxy.sh start");
-        upstreamFile = ProjectStack.printed(paths, "upstreamFile");
-        configFile = ProjectStack.printed(paths, "configFile");
+        nginx = ServiceNginx.start(project, SERVICE, 18099, 0);
         ProjectStack.trustWhatEarlierRunsLeft(project, SERVICE);
     }
 
     @AfterAll
     static void stopTheProxy() throws Exception {
-        if (project != null) {
-            ProjectStack.run(project, "scripts/nginx-proxy.sh", "stop", SERVICE);
+        if (nginx != null) {
+            nginx.stop();
         }
     }
 
     /** {@code deadline}: the health gate's; the broken v3 waits it out before its deploy rolls back. */
     private static String deploy(String version, String deadline) {
-        return "blueGreenDeploy(service: '" + SERVICE + "', image: '127.0.0.1:5000/vote', tag: '" + version + "',"
-                + " buildContext: '" + project.resolve("examples/vote") + "', buildArgs: ['VERSION=" + version
-                + "'], push: true, replicas: 1, containerPort: 8080, healthInterval: '1s', healthPasses: 2,"
-                + " healthDeadline: '" + deadline + "', verifyWindow: '1s', standbyKeep: '10m', routerType: 'nginx',"
-                + " nginxUpstreamFile: '" + upstreamFile + "', nginxConfigFile: '" + configFile + "')";
-    }
-
-    /** The servers nginx routes to now. */
-    private static List<String> routed() throws Exception {
-        return Files.readString(Path.of(upstreamFile))
-                .lines()
-                .map(String::strip)
-                .filter(l -> l.startsWith("server "))
-                .toList();
+        return nginx.deployStep(version, ", healthDeadline: '" + deadline + "', verifyWindow: '1s'");
     }
 
     @Test
@@ -111,7 +91,7 @@ class PipelineRestartTest {
         real.startJenkins();
         real.runRemotely(
                 PipelineRestartTest::deployUntilV3Gates, project.toString(), deploy("v1", "30s"), deploy("v3", "60s"));
-        List<String> before = routed();
+        List<String> before = nginx.production();
         String journal = kv("journal");
         assertTrue(journal.contains("\"phase\":\"gate\""), "the runner was gating v3 when it died: " + journal);
         real.stopJenkinsForcibly();
@@ -135,7 +115,7 @@ class PipelineRestartTest {
         real.runRemotely(PipelineRestartTest::awaitResumedAndRepaired, SERVICE);
         real.stopJenkins();
 
-        assertEquals(before, routed(), "production stayed on v1");
+        assertEquals(before, nginx.production(), "production stayed on v1");
         assertEquals("", kv("journal"), "the repair closed the journal");
         assertEquals(
                 "",
