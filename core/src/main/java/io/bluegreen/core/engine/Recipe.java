@@ -13,12 +13,13 @@ import java.util.Optional;
 /**
  * How a color's replicas were started and checked, kept in its state so a heal can replace or redeploy
  * them without the spec (into the same networks). Environment values are not kept here (they may hold secrets):
- * a heal copies them from a container of the same deploy.
+ * a heal copies them from a container of the same deploy; only their names are ({@code environment}, null in a
+ * recipe recorded before they were), so a release again knows whether it has anything to copy.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Recipe(int containerPort, String hostAddress, String healthPath, String healthInterval,
                      String healthTimeout, int healthPasses, String healthDeadline, Verification verify,
-                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> networks) {
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> networks, List<String> environment) {
 
     /**
      * How the release was verified after its flip: the window, and the probe through the proxy when the spec had one
@@ -41,13 +42,14 @@ public record Recipe(int containerPort, String hostAddress, String healthPath, S
     /** A recipe recorded before networks existed has none. */
     public Recipe {
         networks = networks == null ? List.of() : List.copyOf(networks);
+        environment = environment == null ? null : List.copyOf(environment);
     }
 
     public static Recipe of(DeploymentSpec spec) {
         HealthSpec h = spec.health();
         return new Recipe(spec.containerPort(), spec.hostAddress(), h.path(), Durations.format(h.interval()),
                 Durations.format(h.timeout()), h.passes(), Durations.format(h.deadline()),
-                Verification.of(spec.verify()), spec.networks());
+                Verification.of(spec.verify()), spec.networks(), spec.env().keySet().stream().sorted().toList());
     }
 
     public HealthSpec health() {

@@ -2,7 +2,6 @@ package io.bluegreen.core.engine;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,7 +23,7 @@ public final class Redeployment {
 
     public DeployResult redeploy(String service, Duration lockWait, Cancellation cancel) {
         return run(OperationKind.REDEPLOY, service, null, lockWait, cancel, (observed, active, p) ->
-                Release.recorded(observed.state(), active, environment(observed, active)));
+                Release.recorded(observed.state(), active, RecordedEnvironment.copy(observed, active, sys.cluster())));
     }
 
     /**
@@ -48,7 +47,7 @@ public final class Redeployment {
             }
             ColorState then = new ColorState(version, released.image(), digest, active.deployId(), active.replicas(),
                     List.of(), List.of(), null, null, released.recipe() != null ? released.recipe() : active.recipe(), null);
-            return Release.recorded(observed.state(), then, environment(observed, active));
+            return Release.recorded(observed.state(), then, RecordedEnvironment.copy(observed, active, sys.cluster()));
         });
     }
 
@@ -76,10 +75,5 @@ public final class Redeployment {
                             sys.clock().instant()));
                 });
         return new TransitionRunner(sys).run(pc, request).result(pc);
-    }
-
-    /** The user environment of the color's deploy, from one of its replicas; none left: the release starts without. */
-    private Map<String, String> environment(Observed observed, ColorState color) {
-        return observed.replicaOf(color.deployId()).map(r -> sys.cluster().userEnvironment(r)).orElse(Map.of());
     }
 }

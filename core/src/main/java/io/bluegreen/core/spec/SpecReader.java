@@ -124,6 +124,14 @@ public final class SpecReader {
         return TargetReader.read(t, Path.of("/"));
     }
 
+    /** The environment variable names listed at {@code key} of {@code node} (a recipe keeps them), validated. */
+    public static List<String> environmentNames(SpecNode node, String key) {
+        List<String> names = node.strings(key);
+        names.stream().filter(n -> !ENV_NAME.matcher(n).matches()).findFirst()
+                .ifPresent(n -> node.problem(key, "'" + n.replaceAll("\\p{Cntrl}", "?") + "' is not an environment variable name"));
+        return names;
+    }
+
     /** {@code networks} of {@code node}, validated again. */
     public static List<String> networks(SpecNode node) {
         return readNetworks(node);

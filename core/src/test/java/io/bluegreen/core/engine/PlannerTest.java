@@ -24,7 +24,7 @@ import org.junit.Test;
 public class PlannerTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Recipe RECIPE = new Recipe(8080, "127.0.0.1", "/health", "1s", "1s", 1, "30s",
-            new Recipe.Verification("100ms", null, null), List.of());
+            new Recipe.Verification("100ms", null, null), List.of(), List.of("GREETING"));
     private static final Release V2 = Release.of(Fixture.spec("v2", "30s"), "sha256:v2", FakeRouter.REF, null);
     private static final Map<String, String> ENV = Map.of("GREETING", "hello");
 

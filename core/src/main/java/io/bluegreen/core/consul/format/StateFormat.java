@@ -64,12 +64,16 @@ final class StateFormat {
     }
 
     static Map<String, Object> recipe(Recipe r) {
-        return new Tree().put("containerPort", r.containerPort()).put("hostAddress", r.hostAddress())
+        Tree t = new Tree().put("containerPort", r.containerPort()).put("hostAddress", r.hostAddress())
                 .put("healthPath", r.healthPath()).put("healthInterval", r.healthInterval())
                 .put("healthTimeout", r.healthTimeout()).put("healthPasses", r.healthPasses())
                 .put("healthDeadline", r.healthDeadline()).put("verifyWindow", r.verify().window())
                 .put("verifyUrl", r.verify().url()).put("verifyMaxFlipFailures", r.verify().maxFlipFailures())
-                .put("networks", r.networks()).map();
+                .put("networks", r.networks());
+        if (r.environment() != null) {
+            t.putEvenNull("environment", r.environment()); // even empty: "no variables", where absent is "not recorded"
+        }
+        return t.map();
     }
 
     private static Map<String, Object> control(ReleaseControl c) {
@@ -222,9 +226,11 @@ final class StateFormat {
         String url = r.url("verifyUrl").map(java.net.URI::toString).orElse(null);
         Integer maxFlipFailures = r.has("verifyMaxFlipFailures") ? r.integer("verifyMaxFlipFailures", 0, 1_000_000, 0) : null;
         List<String> networks = SpecReader.networks(r);
+        // Names only (values may be secrets); recipes from before they were kept have none: unknown, not empty.
+        List<String> environment = r.has("environment") ? SpecReader.environmentNames(r, "environment") : null;
         r.rejectUnknown();
         return new Recipe(port, host, path, interval, timeout, passes, deadline,
-                new Recipe.Verification(window, url, maxFlipFailures), networks);
+                new Recipe.Verification(window, url, maxFlipFailures), networks, environment);
     }
 
     private static String requiredDuration(SpecNode n, String key, Duration min, Duration max) {

@@ -212,6 +212,27 @@ public class SavedRecordsTest {
         assertTrue(m, m.contains("recipe.verifyUrl: 'file:///etc/passwd' is not an http(s) URL"));
     }
 
+    /** Names only, never values; absent (an older recipe) is "not recorded", an empty list "none". */
+    @Test
+    public void aRecipeKeepsItsEnvironmentsNamesAndTellsNoneFromNotRecorded() {
+        SavedRecords r = records(Optional.empty());
+        String key = "bluegreen/vote/history/20261201-101000-0c2d";
+        String id = "20261201-101000-0c2d";
+        assertEquals(null, r.readHistory(key, "vote", id, fixture("format1-history.json")).recipe().environment());
+        for (String names : new String[] {"[]", "[\"DATABASE_URL\",\"GREETING\"]"}) {
+            String json = fixture("format1-history.json").replace("\"verifyWindow\":\"3s\"",
+                    "\"verifyWindow\":\"3s\",\"environment\":" + names);
+            List<String> read = r.readHistory(key, "vote", id, json).recipe().environment();
+            assertEquals(names, names.equals("[]") ? List.of() : List.of("DATABASE_URL", "GREETING"), read);
+            Map<String, Object> written = StateFormat.recipe(r.readHistory(key, "vote", id, json).recipe());
+            assertEquals(read, written.get("environment"));
+        }
+        String bad = fixture("format1-history.json").replace("\"verifyWindow\":\"3s\"",
+                "\"verifyWindow\":\"3s\",\"environment\":[\"A=secret\"]");
+        String m = refused(() -> r.readHistory(key, "vote", id, bad)).getMessage();
+        assertTrue(m, m.contains("recipe.environment: 'A=secret' is not an environment variable name"));
+    }
+
     @Test
     public void everyFieldIsCheckedAndEachProblemNamed() {
         String bad = fixture("format1-state-nginx.json").replace("\"replicas\":2", "\"replicas\":\"2\"")
