@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.HistoryRecord;
+import io.bluegreen.core.engine.Secret;
+import io.bluegreen.core.heal.RequestSignatures;
 import io.bluegreen.core.it.NginxProxy;
 import io.bluegreen.core.it.ServiceUnderTest;
 import io.bluegreen.core.it.Specs;
@@ -32,7 +34,10 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** `bluegreen heal-server` against the real Consul: authentication, limits, replay refusal, and that it answers at once. */
+/**
+ * `bluegreen heal-server` against the real Consul: authentication, limits, the index as a hint, signed rollbacks done
+ * once, and that it answers at once.
+ */
 public class HealServerIntegrationTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String CRITICAL = "[{\"Node\":\"n\",\"CheckID\":\"service:x\",\"Name\":\"HTTP\",\"Status\":\"critical\","
@@ -44,6 +49,8 @@ public class HealServerIntegrationTest {
     private final String secret = "s3cret-" + UUID.randomUUID();
     private final Map<String, String> env = new HashMap<>(Stack.env());
     private CliRun server;
+    /** Rollbacks signed so far (at most a few per test: their times stay well within the 30 s window). */
+    private int rollbacksSigned;
     private String base;
 
     @Before
@@ -107,40 +114,77 @@ public class HealServerIntegrationTest {
         assertTrue(ok.body(), ok.body().contains("checks payload, 1 critical"));
     }
 
+    /**
+     * The index is a hint: the one last handled has nothing new (an agent reload fires it again), a lower one is
+     * Consul after a leader change, and a poisoned huge one blocks nothing after it.
+     */
     @Test
-    public void refusesReplayedIndexesAlsoAfterARestartButTakesTheStartUpFiringOnce() throws Exception {
+    public void theIndexIsAHintNeverALock() throws Exception {
         String empty = "[]";
         assertEquals(202, post(svc.name(), secret, "10", empty).statusCode());
+        HttpResponse<String> again = post(svc.name(), secret, "10", empty);
+        assertEquals(again.body(), 200, again.statusCode());
+        assertTrue(again.body(), again.body().startsWith("index 10 already handled: nothing new"));
+        assertEquals(202, post(svc.name(), secret, "9223372036854775807", empty).statusCode());
+        assertEquals("a lower index after a leader change is taken", 202, post(svc.name(), secret, "11", empty).statusCode());
         assertEquals(202, post(svc.name(), secret, "12", empty).statusCode());
-        assertEquals(409, post(svc.name(), secret, "12", empty).statusCode());
-        assertEquals(409, post(svc.name(), secret, "11", empty).statusCode());
-        assertEquals("12", Stack.kv("bluegreen/" + svc.name() + "/notes/heal-server-index"));
-        server.close();
-        assertTrue(server.out(), server.out().contains("stopped"));
-        server = start();
-        assertEquals(409, post(svc.name(), secret, "11", empty).statusCode());
-        assertEquals(202, post(svc.name(), secret, "12", empty).statusCode());
-        assertEquals(409, post(svc.name(), secret, "12", empty).statusCode());
-        assertEquals(202, post(svc.name(), secret, "13", empty).statusCode());
-        assertTrue(server.out(), server.out().contains("-> 409 replayed: index 12"));
+        assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create(Stack.consul() + "/v1/kv/bluegreen/" + svc.name()
+                + "/notes/heal-server-index")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
-    private HttpResponse<String> rollback(String token) throws Exception {
-        return rollback(token, "");
+    /** The rollback door: only signed requests, each once, within 30 s, and not changed on the way. */
+    @Test
+    public void aRollbackMustBeSignedFreshAndIsTakenOnce() throws Exception {
+        HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/rollback/" + svc.name()))
+                .header("X-Bluegreen-Token", secret).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(token.body(), 401, token.statusCode());
+        assertEquals("2", token.headers().firstValue("X-Bluegreen-Exit").orElse(""));
+        assertTrue(token.body(), token.body().contains("no X-Bluegreen-Signature header"));
+        long now = System.currentTimeMillis() / 1000;
+        String target = "/v1/rollback/" + svc.name();
+        String old = RequestSignatures.sign(new Secret(secret), "POST", target, now - 31, null, new byte[0]);
+        assertTrue(signed(target, old, null).body().contains("more than 30 s apart"));
+        String forIndex5 = RequestSignatures.sign(new Secret(secret), "POST", target, now, "5", new byte[0]);
+        HttpResponse<String> changed = signed(target, forIndex5, "6");
+        assertEquals(401, changed.statusCode());
+        assertTrue(changed.body(), changed.body().contains("wrong X-Bluegreen-Signature"));
+        String fresh = RequestSignatures.sign(new Secret(secret), "POST", target, now, null, new byte[0]);
+        HttpResponse<String> first = signed(target, fresh, null);
+        assertEquals(first.body(), 409, first.statusCode()); // signed and taken: refused only because nothing was deployed
+        assertTrue(first.body(), first.body().contains("nothing was ever deployed"));
+        HttpResponse<String> replay = signed(target, fresh, null);
+        assertEquals(replay.body(), 401, replay.statusCode());
+        assertTrue(replay.body(), replay.body().contains("already used"));
+        assertTrue(server.out(), server.out().contains("-> 401 bluegreen: invalid input: the heal server refused the request"));
     }
 
-    private HttpResponse<String> rollback(String token, String query) throws Exception {
-        return rollback(token, query, null);
-    }
-
-    /** {@code seenIndex}: the state's index the person decided on (X-Consul-Index, as bin/bluegreen sends it). */
-    private HttpResponse<String> rollback(String token, String query, String seenIndex) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/rollback/" + svc.name() + query))
-                .timeout(Duration.ofSeconds(90)).header("X-Bluegreen-Token", token).POST(HttpRequest.BodyPublishers.noBody());
-        if (seenIndex != null) {
-            b.header("X-Consul-Index", seenIndex);
+    private HttpResponse<String> signed(String target, String signature, String index) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + target)).timeout(Duration.ofSeconds(90))
+                .header(RequestSignatures.HEADER, signature).POST(HttpRequest.BodyPublishers.noBody());
+        if (index != null) {
+            b.header("X-Consul-Index", index);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> rollback(String key) throws Exception {
+        return rollback(key, "");
+    }
+
+    private HttpResponse<String> rollback(String key, String query) throws Exception {
+        return rollback(key, query, null);
+    }
+
+    /**
+     * Signed with {@code key} as bin/bluegreen signs; {@code seenIndex}: the state's index the person decided on
+     * (X-Consul-Index, as bin/bluegreen sends it).
+     */
+    private HttpResponse<String> rollback(String key, String query, String seenIndex) throws Exception {
+        String target = "/v1/rollback/" + svc.name() + query;
+        // Each call its own time, as a person's second try has: the same signature twice is refused as a replay first.
+        long at = System.currentTimeMillis() / 1000 - rollbacksSigned++;
+        return signed(target, RequestSignatures.sign(new Secret(key), "POST", target, at, seenIndex, new byte[0]), seenIndex);
     }
 
     /** The state's KV index now, as bin/bluegreen reads it before asking for a rollback. */
@@ -182,7 +226,7 @@ public class HealServerIntegrationTest {
         new Deployer(Stack.shared().systems(), e -> { }).deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", nginx,
                 "10m", null));
         List<Integer> calm = storm(50, 1_000, "[]");
-        assertTrue(calm.toString(), calm.stream().allMatch(c -> c == 202 || c == 409));
+        assertTrue(calm.toString(), calm.stream().allMatch(c -> c == 202));
         Thread.sleep(3000);
         assertEquals("nothing failed, nothing healed: " + heals(), List.of(), heals());
 
@@ -190,7 +234,7 @@ public class HealServerIntegrationTest {
                 .orElseThrow().replicaIds().get(0);
         Stack.docker("kill", victim);
         List<Integer> codes = storm(50, 2_000, CRITICAL.formatted(svc.name()));
-        assertTrue(codes.toString(), codes.stream().allMatch(c -> c == 202 || c == 409));
+        assertTrue(codes.toString(), codes.stream().allMatch(c -> c == 202));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (heals().stream().noneMatch(h -> h.outcome().equals("healed")) && System.nanoTime() < end) {
             Thread.sleep(250);

@@ -4,19 +4,26 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.bluegreen.core.engine.Secret;
+import io.bluegreen.core.heal.RequestSignatures;
 import io.bluegreen.core.it.Stack;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.Test;
 
 /**
  * bin/bluegreen's incident path (`rollback -s S` through BLUEGREEN_HEAL_URL): once its request has reached a heal server,
  * a lost answer never makes it roll back a second time here, since the server may have flipped already; and the request
- * carries the state's index the person saw, so a retry is refused by the server rather than done twice.
+ * carries the state's index the person saw, so a retry is refused by the server rather than done twice; it is signed
+ * as the server checks, and never carries the secret.
  */
 public class LauncherRollbackTest {
     private static final String SECRET = "0123456789abcdef-secret";
@@ -62,6 +69,19 @@ public class LauncherRollbackTest {
         return new String[] {Integer.toString(p.exitValue()), out};
     }
 
+    /** The launcher's HMAC (bash and sha256sum) is the one RequestSignatures takes; the secret itself never travels. */
+    private static void assertSignedInBashAsTheServerChecks(String request, String index) {
+        assertFalse(request, request.contains(SECRET));
+        assertFalse(request, request.contains("X-Bluegreen-Token"));
+        String target = request.substring("POST ".length(), request.indexOf(" HTTP/1.1\r\n"));
+        Matcher signature = Pattern.compile("\r\nX-Bluegreen-Signature: ([^\r]*)\r\n").matcher(request);
+        assertTrue(request, signature.find());
+        assertEquals(Optional.empty(), new RequestSignatures(Clock.systemUTC()).refusal(new Secret(SECRET), signature.group(1),
+                "POST", target, index, new byte[0]));
+        assertTrue(new RequestSignatures(Clock.systemUTC()).refusal(new Secret(SECRET + "x"), signature.group(1), "POST", target,
+                index, new byte[0]).isPresent());
+    }
+
     @Test
     public void aLostAnswerExitsFourAndRollsNothingBackHere() throws Exception {
         String service = Stack.uniqueService("launcher");
@@ -80,6 +100,7 @@ public class LauncherRollbackTest {
                     assertFalse("the secret is never printed", r[1].contains(SECRET));
                     // What the person saw travels with the request: the server refuses it once the state moved on.
                     assertTrue(LAST.get(), LAST.get().contains("X-Consul-Index: " + index + "\r\n"));
+                    assertSignedInBashAsTheServerChecks(LAST.get(), index);
                 }
             }
         } finally {

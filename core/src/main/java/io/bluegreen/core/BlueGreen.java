@@ -209,7 +209,7 @@ public final class BlueGreen implements Closeable {
         Map<String, HealWorker> workers = new LinkedHashMap<>();
         settings.forEach((service, s) -> workers.put(service, new HealWorker(service, onRecordedTarget(service),
                 healer(service, s, events), log, trends)));
-        return new WatchReceiver(workers, new WatchIndexes(systems.store(), log)::accept, systems.redactor());
+        return new WatchReceiver(workers, new WatchIndexes()::accept, systems.redactor());
     }
 
     /**

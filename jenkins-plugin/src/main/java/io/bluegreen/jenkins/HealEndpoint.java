@@ -2,7 +2,6 @@ package io.bluegreen.jenkins;
 
 import hudson.Extension;
 import hudson.model.UnprotectedRootAction;
-import io.bluegreen.core.heal.WatchGate;
 import io.bluegreen.core.heal.WatchReceiver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,7 @@ import org.kohsuke.stapler.StaplerResponse2;
  * Where Consul's HTTP watch handler POSTs: {@code JENKINS_URL/bluegreen-watch/SERVICE}. No Jenkins login (Consul has
  * none): the service's own secret in {@code X-Bluegreen-Token}. What is checked, in which order and with which answer
  * is core's {@link WatchReceiver}, the same as {@code bluegreen heal-server}'s: 405, 401 (the same for a wrong secret and
- * a service nobody watches), 413, 400, 409, else 202 at once while the service's heal worker heals in the background
+ * a service nobody watches), 413, 400, 200 for an index already handled, else 202 at once while the service's heal worker heals in the background
  * and hands the corrective action to the configured job once per incident. Exempt from the CSRF crumb by
  * {@link HealCrumbExclusion}, for this path only.
  */
@@ -54,11 +53,7 @@ public class HealEndpoint implements UnprotectedRootAction {
         String service = req.getRestOfPath().replaceFirst("^/", "");
         WatchReceiver.Reply reply = HealWorkers.get()
                 .receive(new WatchReceiver.Request(
-                        req.getMethod(),
-                        service,
-                        req.getHeader(WatchGate.TOKEN_HEADER),
-                        req.getHeader("X-Consul-Index"),
-                        req.getInputStream()));
+                        req.getMethod(), req.getRequestURI(), service, req::getHeader, req.getInputStream()));
         if (reply.status() == 405) {
             rsp.setHeader("Allow", "POST");
         }

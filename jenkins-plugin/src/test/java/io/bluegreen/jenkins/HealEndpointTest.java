@@ -21,7 +21,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 /**
  * The Consul watch endpoint over real HTTP, as Consul calls it: no login, no crumb (CSRF protection is on in
  * JenkinsRule, so a 403 here would mean the exclusion failed). Consul is not needed: the heal workers start without
- * asking it anything, and every request here is refused before the replay guard would.
+ * asking it anything, and every request here is refused before its index is looked at.
  */
 @WithJenkins
 class HealEndpointTest {

@@ -6,13 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.function.BiPredicate;
 
 /**
  * The checks every receiver of Consul's watch POSTs makes (the heal server, the Jenkins plugin's endpoint):
- * the secret compared in constant time, then a bounded body, a numeric {@code X-Consul-Index} that is new
- * (not a replay), and a valid payload. Each refusal carries the HTTP status to answer.
+ * the secret compared in constant time, then a bounded body, a numeric {@code X-Consul-Index} and a valid payload;
+ * an index already handled is answered 200 with nothing to do. Each refusal carries the HTTP status to answer.
  */
 public final class WatchGate {
     public static final String TOKEN_HEADER = "X-Bluegreen-Token";
@@ -29,7 +28,8 @@ public final class WatchGate {
 
     /** Constant time in the value and in its length (both sides are hashed first); a missing token never matches. */
     public static boolean tokenMatches(String presented, Secret expected) {
-        return presented != null && MessageDigest.isEqual(sha256(presented), sha256(expected.reveal()));
+        return presented != null && MessageDigest.isEqual(RequestSignatures.sha256(presented.getBytes(StandardCharsets.UTF_8)),
+                RequestSignatures.sha256(expected.reveal().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Why a token was refused, without echoing it. */
@@ -43,8 +43,8 @@ public final class WatchGate {
     }
 
     /**
-     * After authentication: the body (from {@link #readBody}), the index header, the payload, then the replay guard
-     * ({@code accept}: {@link WatchIndexes#accept}, asked last, so a refused request never reaches Consul).
+     * After authentication: the body (from {@link #readBody}), the index header, the payload, then whether the index
+     * is new ({@code accept}: {@link WatchIndexes#accept}, asked last, so a refused request is not remembered).
      */
     public static Answer admit(String service, byte[] body, String indexHeader, BiPredicate<String, Long> accept) {
         if (body.length > WatchPayloads.MAX_BYTES) {
@@ -63,16 +63,9 @@ public final class WatchGate {
             return new Answer(400, e.getMessage(), index, null);
         }
         if (!accept.test(service, index)) {
-            return new Answer(409, "replayed: index " + index + " is not newer than one already handled", index, null);
+            return new Answer(200, "index " + index + " already handled: nothing new (Consul fires again on an agent reload)", index,
+                    null);
         }
         return new Answer(202, "index " + index + ", " + payload.type() + " payload, " + payload.critical() + " critical", index, payload);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

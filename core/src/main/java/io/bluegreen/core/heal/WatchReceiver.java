@@ -10,23 +10,28 @@ import io.bluegreen.core.spec.InvalidSpecException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
 
 /**
  * What every receiver of Consul's watch POSTs does with one, whatever serves the HTTP (the CLI's {@link HealServer} on
  * the JDK's server, the Jenkins plugin's endpoint on Stapler), and the heal workers the POSTs trigger. In this order:
  * only POST (405); the secret in {@link WatchGate#TOKEN_HEADER}, compared in constant time, against a decoy when the
  * service has none, so the answer (401) and its time are the same for a wrong secret and a service nobody watches; a
- * service with a worker here (404); then {@link WatchGate#admit} (413, 400, 409); then the service's
- * {@link HealWorker} is triggered and the answer is 202 at once (503 once the worker stopped). A person's rollback
- * ({@link #rollback}) passes the same checks.
+ * service with a worker here (404); then {@link WatchGate#admit} (413, 400, or 200 for an index already handled);
+ * then the service's {@link HealWorker} is triggered and the answer is 202 at once (503 once the worker stopped).
+ * Consul's watch handler can only send a fixed header, so that is all a watch POST proves; it is also all it can do:
+ * wake a worker that looks at Consul. A person's rollback ({@link #rollback}) acts, so it must be signed instead
+ * ({@link RequestSignatures}: the secret never travels, a captured request is good once and for 30 s).
  */
 public final class WatchReceiver {
     /** The shortest and the longest secret a watch may use. */
@@ -37,9 +42,16 @@ public final class WatchReceiver {
     private final Map<String, HealWorker> workers;
     private final BiPredicate<String, Long> accept;
     private final Redactor redactor;
+    private final RequestSignatures signatures = new RequestSignatures(Clock.systemUTC());
 
-    /** One POST: its method, the service its path names, and its headers (any may be null) and body. */
-    public record Request(String method, String service, String token, String consulIndex, InputStream body) {
+    /**
+     * One POST: its method, its target (the raw path and query, which a signature covers), the service its path names,
+     * its headers by name (null when absent) and its body.
+     */
+    public record Request(String method, String target, String service, UnaryOperator<String> header, InputStream body) {
+        String consulIndex() {
+            return header.apply("X-Consul-Index");
+        }
     }
 
     /**
@@ -59,7 +71,7 @@ public final class WatchReceiver {
     }
 
     /**
-     * {@code workers}: one per service, already running; {@code accept}: the replay guard ({@link WatchIndexes#accept});
+     * {@code workers}: one per service, already running; {@code accept}: whether an index is new ({@link WatchIndexes#accept}, a hint);
      * {@code redactor}: what a failure's message passes through before it is answered.
      */
     public WatchReceiver(Map<String, HealWorker> workers, BiPredicate<String, Long> accept, Redactor redactor) {
@@ -94,7 +106,15 @@ public final class WatchReceiver {
      * has none.
      */
     public Reply receive(Request r, Secret expected) throws IOException {
-        return checked(r, expected, worker -> {
+        if (!"POST".equals(r.method())) {
+            return new Reply(405, "only POST");
+        }
+        String token = r.header().apply(WatchGate.TOKEN_HEADER);
+        boolean matches = WatchGate.tokenMatches(token, expected == null ? DECOY : expected);
+        if (!matches || expected == null) {
+            return new Reply(401, WatchGate.refusal(token));
+        }
+        return forWorker(r, worker -> {
             try {
                 WatchGate.Answer a = WatchGate.admit(r.service(), WatchGate.readBody(r.body()), r.consulIndex(), accept);
                 if (!a.admitted()) {
@@ -114,14 +134,31 @@ public final class WatchReceiver {
     }
 
     /**
-     * A person's rollback to the warm standby ({@link HealWorker#rollback}: a running heal is interrupted first), decided
-     * on the state the person saw when the request's {@code X-Consul-Index} names its index (refused, 409, when it moved
+     * A person's rollback to the warm standby ({@link HealWorker#rollback}: a running heal is interrupted first), signed
+     * ({@link RequestSignatures}; else 401), decided on the state the person saw when the request's {@code X-Consul-Index} names its index (refused, 409, when it moved
      * on: a retry after a lost answer is not a second rollback), answered when done with what the CLI would print, line for line (its events, then what it ends with: the
      * outcome or its error line last): 200, else 409 (refused), 400 (invalid), 503 (unreachable) or 500; either way
      * with the CLI's exit code.
      */
     public Reply rollback(Request r, Secret expected, Transcript transcript) throws IOException {
-        return checked(r, expected, worker -> {
+        if (!"POST".equals(r.method())) {
+            return new Reply(405, "only POST", FailureKind.INVALID.exitCode());
+        }
+        byte[] body = WatchGate.readBody(r.body());
+        if (body.length > WatchPayloads.MAX_BYTES) {
+            return new Reply(413, "bluegreen: invalid input: a rollback request has no body", FailureKind.INVALID.exitCode());
+        }
+        Optional<String> refused = signatures.refusal(expected == null ? DECOY : expected, r.header().apply(RequestSignatures.HEADER),
+                r.method(), r.target(), r.consulIndex(), body);
+        if (refused.isPresent() || expected == null) {
+            return new Reply(401, "bluegreen: invalid input: the heal server refused the request: "
+                    + refused.orElse("no secret here"), FailureKind.INVALID.exitCode());
+        }
+        if (!workers.containsKey(r.service())) {
+            return new Reply(404, "bluegreen: invalid input: the heal server does not heal " + r.service() + " (it heals "
+                    + String.join(", ", workers.keySet()) + ")", FailureKind.INVALID.exitCode());
+        }
+        return forWorker(r, worker -> {
             OptionalLong seen;
             try {
                 seen = r.consulIndex() == null || r.consulIndex().isBlank() ? OptionalLong.empty()
@@ -151,15 +188,8 @@ public final class WatchReceiver {
         });
     }
 
-    /** Only POST (405), the secret (401, in constant time), a worker for the service (404); then {@code then}. */
-    private Reply checked(Request r, Secret expected, Admitted then) throws IOException {
-        if (!"POST".equals(r.method())) {
-            return new Reply(405, "only POST");
-        }
-        boolean matches = WatchGate.tokenMatches(r.token(), expected == null ? DECOY : expected);
-        if (!matches || expected == null) {
-            return new Reply(401, WatchGate.refusal(r.token()));
-        }
+    /** After authentication: a worker for the service (404), then {@code then}. */
+    private Reply forWorker(Request r, Admitted then) throws IOException {
         HealWorker worker = workers.get(r.service());
         if (worker == null) {
             return new Reply(404, "not a service healed here (it heals " + String.join(", ", workers.keySet()) + ")");

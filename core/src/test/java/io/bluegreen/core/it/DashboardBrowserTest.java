@@ -43,7 +43,7 @@ public class DashboardBrowserTest {
         BlueGreen bg = Stack.shared();
         Secret secret = new Secret("dashboard-test-secret-" + service);
         Path target = Stack.prometheusTargets().resolve("heal-" + service + ".json");
-        try (HealServer server = HealServer.start(new InetSocketAddress("127.0.0.1", 0), secret,
+        try (HealServer server = HealServer.start(HealServer.Listeners.plain(new InetSocketAddress("127.0.0.1", 0)), secret,
                 bg.watchReceiver(Map.of(), e -> { }, line -> { }), line -> { },
                 Optional.of(bg.dashboard(List.of(service), Optional.of(URI.create(Stack.PROMETHEUS)))));
              LoadProbe load = LoadProbe.start(haproxy.url());
