@@ -32,8 +32,8 @@ public class SavedStateBench {
                 new Recipe.Verification("3s", "http://127.0.0.1:18080/", null), List.of("bluegreen-vote"),
                 List.of("DATABASE_URL"));
         ReleaseControl control = new ReleaseControl(new PromotionSpec("manual", "1h", null, List.of()),
-                new HooksSpec(List.of(new HookSpec("http://127.0.0.1:18474/health", "GET", 200, 3, null, "10s")),
-                        List.of(new HookSpec(null, null, null, null, List.of("./smoke.sh", "--fast"), "2m")), List.of()),
+                new HooksSpec(List.of(new HookSpec("http://127.0.0.1:18474/health", "GET", 200, 3, null, null, "10s")),
+                        List.of(new HookSpec(null, null, null, null, null, List.of("./smoke.sh", "--fast"), "2m")), List.of()),
                 "http://127.0.0.1:18474/", "http://127.0.0.1:18080/", null, null);
         RouterRef nginx = new RouterRef("nginx", Map.of("upstreamFile", "/srv/stack/nginx/u.conf", "configFile",
                 "/srv/stack/nginx/nginx.conf", "binary", "/usr/sbin/nginx"));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,8 +28,9 @@ final class ReleaseControlReader {
 
     /**
      * {@code base}: the spec's folder, against which a command given as a relative path ({@code ./smoke.sh},
-     * {@code ci/check}) is resolved, so that it runs wherever the tool runs and is recorded absolute; null for hooks read
-     * back from a state, which are recorded as they are to run.
+     * {@code ci/check}) and a {@code {file:PATH}} placeholder's relative path are resolved, so that they work wherever
+     * the tool runs and are recorded absolute; null for hooks read back from a state, which are recorded as they are to
+     * run.
      */
     static HooksSpec hooks(SpecNode h, Path base) {
         HooksSpec hooks = new HooksSpec(list(h, "prePromotion", false, base), list(h, "postPromotion", false, base),
@@ -65,7 +67,8 @@ final class ReleaseControlReader {
         }
         HookSpec out = null;
         if (http) {
-            Optional<URI> url = e.url("http");
+            String url = HookRequestReader.url(e, "http", base);
+            Map<String, String> headers = HookRequestReader.headers(e, "headers", base);
             String method = e.string("method").orElse(posts ? "POST" : "GET").toUpperCase(Locale.ROOT);
             if (!METHODS.contains(method)) {
                 e.problem("method", SpecNode.quote(method) + " is not one of GET, HEAD, POST, PUT");
@@ -73,8 +76,8 @@ final class ReleaseControlReader {
             int expect = e.integer("expect", 100, 599, 200);
             int times = e.integer("times", 1, 1000, 1);
             Duration timeout = e.duration("timeout", Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(10));
-            if (url.isPresent()) {
-                out = new HookSpec(url.get().toString(), method, expect, times, null, Durations.format(timeout));
+            if (url != null) {
+                out = new HookSpec(url, method, expect, times, headers, null, Durations.format(timeout));
             }
         } else {
             List<String> argv = e.strings("run");
@@ -82,7 +85,7 @@ final class ReleaseControlReader {
             if (argv.isEmpty()) {
                 e.problem("run", "must name a command: [command, args...]");
             } else {
-                out = new HookSpec(null, null, null, null, resolved(argv, base), Durations.format(timeout));
+                out = new HookSpec(null, null, null, null, null, resolved(argv, base), Durations.format(timeout));
             }
         }
         e.rejectUnknown();

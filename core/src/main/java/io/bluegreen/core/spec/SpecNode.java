@@ -171,18 +171,26 @@ public final class SpecNode {
     /** An http(s) URL with a host and no user:password in it. */
     public Optional<java.net.URI> url(String key) {
         return string(key).flatMap(s -> {
-            try {
-                java.net.URI u = new java.net.URI(s);
-                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && u.getUserInfo() == null) {
-                    return Optional.of(u);
-                }
-            } catch (java.net.URISyntaxException ignored) {
-                // reported below
+            Optional<java.net.URI> u = httpUrl(s);
+            if (u.isEmpty()) {
+                problem(key, quote(s) + " is not an http(s) URL with a host (and no user:password in it)");
             }
-            problem(key, quote(s) + " is not an http(s) URL with a host (and no user:password in it)");
-            return Optional.empty();
+            return u;
         });
+    }
+
+    /** {@code s} as an http(s) URL with a host and no user:password in it, or empty. */
+    static Optional<java.net.URI> httpUrl(String s) {
+        try {
+            java.net.URI u = new java.net.URI(s);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && u.getUserInfo() == null) {
+                return Optional.of(u);
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // not a URL at all
+        }
+        return Optional.empty();
     }
 
     /** A path relative to {@code base}; {@code directory} says whether it must be a folder or a file. */

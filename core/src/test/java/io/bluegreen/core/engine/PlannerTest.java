@@ -377,8 +377,8 @@ public class PlannerTest {
     @Test
     public void anAbortTellsTheReleasesOnFailureHooksItsCommandsOnlyFromASignedState() {
         io.bluegreen.core.spec.HookSpec webhook = new io.bluegreen.core.spec.HookSpec("http://127.0.0.1:9/hook", "POST", 200, 1,
-                null, "10s");
-        io.bluegreen.core.spec.HookSpec command = new io.bluegreen.core.spec.HookSpec(null, null, null, null, List.of("/srv/page"),
+                null, null, "10s");
+        io.bluegreen.core.spec.HookSpec command = new io.bluegreen.core.spec.HookSpec(null, null, null, null, null, List.of("/srv/page"),
                 "60s");
         Release notifying = withControl(V2, new ReleaseControl(new io.bluegreen.core.spec.PromotionSpec("manual", "1h", null,
                 List.of()), new io.bluegreen.core.spec.HooksSpec(List.of(), List.of(), List.of(webhook, command)), null, null,

@@ -349,8 +349,8 @@ public class SpecReaderTest {
         assertTrue(s.promotion().manual());
         assertEquals("2h", s.promotion().timeout());
         assertEquals("10m", s.promotion().after());
-        assertEquals(new HookSpec("http://127.0.0.1:18081/health", "GET", 200, 5, null, "10s"), s.hooks().prePromotion().get(0));
-        assertEquals("a command's relative path is the spec folder's", new HookSpec(null, null, null, null,
+        assertEquals(new HookSpec("http://127.0.0.1:18081/health", "GET", 200, 5, null, null, "10s"), s.hooks().prePromotion().get(0));
+        assertEquals("a command's relative path is the spec folder's", new HookSpec(null, null, null, null, null,
                 List.of(dir.resolve("smoke.sh").toString(), "--fast"), "90s"), s.hooks().prePromotion().get(1));
         assertEquals("an onFailure webhook posts what happened", "POST", s.hooks().onFailure().get(0).method());
         assertEquals(Path.of(dir.resolve("nginx/upstreams/p.conf").toString()), s.router().preview().orElseThrow().nginx().orElseThrow().upstreamFile());
@@ -386,6 +386,68 @@ public class SpecReaderTest {
         assertProblem(FULL + "preview: { url: \"http://u:p@x/\" }\n", "preview.url", "no user:password");
         assertProblem(FULL.replace("nginx/nginx.conf }", "nginx/nginx.conf, previewUpstreamFile: nginx/upstreams/vote.conf }"),
                 "router.nginx.previewUpstreamFile", "must not be the production upstreamFile");
+    }
+
+    @Test
+    public void aHooksSecretsArePlaceholdersKeptAsWrittenAndAFilesRelativePathIsTheSpecFolders() throws IOException {
+        DeploymentSpec s = read(FULL + """
+                hooks:
+                  onFailure:
+                    - http: "https://hooks.example/services/T0/B0/{env:SLACK_KEY}?channel=ops&token={env:HOOK_TOKEN}"
+                      headers: { Authorization: "Bearer {file:secrets/hook}", X-Api-Key: "{file:/run/secrets/key}", X-Team: ops }
+                """);
+        HookSpec hook = s.hooks().onFailure().get(0);
+        assertEquals("https://hooks.example/services/T0/B0/{env:SLACK_KEY}?channel=ops&token={env:HOOK_TOKEN}", hook.http());
+        assertEquals(Map.of("Authorization", "Bearer {file:" + dir.resolve("secrets/hook") + "}", "X-Api-Key",
+                "{file:/run/secrets/key}", "X-Team", "ops"), hook.headers());
+    }
+
+    @Test
+    public void aSecretWrittenOutInAHookIsRefusedNamingTheFieldAndHowToPassIt() throws IOException {
+        String hook = FULL + "hooks: { prePromotion: [ { http: \"%s\"%s } ] }\n";
+        String field = "hooks.prePromotion[0].http";
+        for (String url : List.of("https://chat.example/hook?channel=ops&token=abc123", "https://x.example/h?Access_Token=abc123",
+                "https://x.example/h?sig=abc123&v=1", "https://x.example/h?api_key={env:K}abc123")) {
+            List<String> p = problems(hook.formatted(url, ""));
+            assertTrue(url + ": " + p, p.stream().anyMatch(m -> m.startsWith(field + ": query parameter")
+                    && m.contains("={env:HOOK_TOKEN}") && m.contains("Authorization: \"Bearer {env:HOOK_TOKEN}\"")));
+            assertFalse("the secret is not repeated: " + p, p.toString().contains("abc123"));
+        }
+        assertProblem(hook.formatted("https://x.example/h", ", headers: { Authorization: \"Bearer abc123\" }"),
+                "hooks.prePromotion[0].headers.Authorization", "{env:NAME}");
+        for (String name : List.of("Cookie", "Proxy-Authorization", "X-Auth-Token", "X-Api-Key", "X-Secret")) {
+            assertProblem(hook.formatted("https://x.example/h", ", headers: { " + name + ": abc123 }"),
+                    "hooks.prePromotion[0].headers." + name, "holds a secret written out");
+        }
+        for (String name : List.of("Host", "content-length", "Transfer-Encoding", "Connection")) {
+            assertProblem(hook.formatted("https://x.example/h", ", headers: { " + name + ": x }"),
+                    "hooks.prePromotion[0].headers." + name, "is the HTTP client's to set");
+        }
+        assertProblem(hook.formatted("https://x.example/h", ", headers: { \"X Y\": x }"), "hooks.prePromotion[0].headers",
+                "is not a header name");
+        StringBuilder many = new StringBuilder(", headers: { ");
+        for (int i = 0; i < 21; i++) {
+            many.append("X-").append(i).append(": v, ");
+        }
+        assertProblem(hook.formatted("https://x.example/h", many + "X-Last: v }"), "hooks.prePromotion[0].headers",
+                "at most 20 headers, got 22");
+        assertProblem(FULL + "hooks: { prePromotion: [ { run: [a], headers: { X-A: b } } ] }\n", "hooks.prePromotion[0].headers",
+                "unknown field");
+    }
+
+    @Test
+    public void aPlaceholderStandsOnlyInAPathOrAQueryValueAndIsWellFormed() throws IOException {
+        String hook = FULL + "hooks: { prePromotion: [ { http: \"%s\" } ] }\n";
+        String field = "hooks.prePromotion[0].http";
+        for (String url : List.of("https://{env:HOST}/h", "https://x.example:{env:PORT}/h", "https://x.example/h?{env:P}=1",
+                "https://x.example/h#{env:F}")) {
+            assertProblem(hook.formatted(url), field, "in the URL's path or in a query parameter's value only");
+        }
+        assertProblem(hook.formatted("https://x.example/{env:1X}"), field, "not a placeholder {env:NAME}");
+        assertProblem(hook.formatted("https://x.example/{vault:x}"), field, "not a placeholder {env:NAME}");
+        assertProblem(hook.formatted("https://x.example/{env:X"), field, "outside a placeholder");
+        assertProblem(hook.formatted("https://u:abc123@x.example/"), field, "is not an http(s) URL");
+        assertFalse(problems(hook.formatted("https://u:abc123@x.example/")).toString().contains("abc123"));
     }
 
     @Test
