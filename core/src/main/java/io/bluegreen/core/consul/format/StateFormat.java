@@ -90,8 +90,10 @@ final class StateFormat {
     }
 
     private static List<Map<String, Object>> hooks(List<HookSpec> list) {
+        // Templates, as the spec wrote them: a placeholder's value is never saved.
         return list.stream().map(h -> new Tree().put("http", h.http()).put("method", h.method()).put("expect", h.expect())
-                .put("times", h.times()).put("run", h.run()).put("timeout", h.timeout()).map()).toList();
+                .put("times", h.times()).put("headers", h.headers()).put("run", h.run()).put("timeout", h.timeout()).map())
+                .toList();
     }
 
     static Map<String, Object> router(RouterRef r) {
