@@ -101,10 +101,11 @@ public final class BlueGreen implements Closeable {
     public static BlueGreen connect(Connections connections, Consumer<String> notices) {
         DockerEngine docker = new DockerEngine(connections);
         ConsulAgent consul = new ConsulAgent(connections);
+        Redactor redactor = new Redactor(connections.secrets());
         Systems systems = new Systems(new DockerReplicaCluster(docker), new DockerImageStore(docker),
                 new ConsulServiceRegistry(consul), new ConsulStateStore(consul, savedRecords(connections, notices)),
                 new ConsulServiceLock(consul),
-                Routers::forSpec, Routers::forRef, new LocalHookRunner(), new Redactor(connections.secrets()),
+                Routers::forSpec, Routers::forRef, new LocalHookRunner(redactor), redactor,
                 Clock.systemUTC(), PrometheusClient::new, UrlProbe::start);
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
                 ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker),

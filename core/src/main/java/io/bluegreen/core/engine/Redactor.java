@@ -1,13 +1,21 @@
 package io.bluegreen.core.engine;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Replaces every known secret in text meant for people or files with {@code ****}. */
 public final class Redactor {
-    private final List<String> secrets;
+    private final CopyOnWriteArrayList<String> secrets = new CopyOnWriteArrayList<>();
 
     public Redactor(List<String> secrets) {
-        this.secrets = secrets.stream().filter(s -> s.length() >= 3).toList();
+        secrets.forEach(this::add);
+    }
+
+    /** A secret learnt while running (a hook's placeholder filled in): redacted from then on, in every thread. */
+    public void add(String secret) {
+        if (secret.length() >= 3) {
+            secrets.addIfAbsent(secret);
+        }
     }
 
     public String redact(String text) {

@@ -2,6 +2,7 @@ package io.bluegreen.core.hooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bluegreen.core.engine.Redactor;
 import io.bluegreen.core.engine.port.EventSink;
 import io.bluegreen.core.engine.port.HookException;
 import io.bluegreen.core.engine.port.HookRunner;
@@ -9,7 +10,6 @@ import io.bluegreen.core.spec.HookSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,17 +20,33 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Runs hooks on this machine: HTTP with the JDK's client (no redirects followed), commands as child processes with
- * only PATH and the hook's context in their environment (so no secret of ours reaches them), their output passed on
- * line by line (the caller redacts every line), killed at their timeout.
+ * Runs hooks on this machine: HTTP with the JDK's client (no redirects followed), its placeholders filled in only now;
+ * commands as child processes with only PATH and the hook's context in their environment (so no secret of ours
+ * reaches them), their output passed on line by line (the caller redacts every line), killed at their timeout.
  */
 public final class LocalHookRunner implements HookRunner {
     private static final int TAIL = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Redactor redactor;
+    private final PlaceholderValues values;
+
+    /**
+     * {@code redactor}: the one the caller redacts with, which learns every placeholder's value filled in here, so a
+     * later line (a command's output) does not show it either.
+     */
+    public LocalHookRunner(Redactor redactor) {
+        this(redactor, System::getenv);
+    }
+
+    LocalHookRunner(Redactor redactor, Function<String, String> environment) {
+        this.redactor = redactor;
+        this.values = new PlaceholderValues(environment, redactor);
+    }
 
     @Override
     public String run(HookSpec hook, Map<String, String> context, EventSink events) {
@@ -39,29 +55,30 @@ public final class LocalHookRunner implements HookRunner {
 
     private String request(HookSpec hook, Map<String, String> context) {
         boolean body = hook.method().equals("POST") || hook.method().equals("PUT");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hook.http())).timeout(hook.timeoutDuration());
+        HttpRequest.Builder b = HttpRequest.newBuilder(values.url(hook)).timeout(hook.timeoutDuration());
         try {
             b.method(hook.method(), body ? HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(new TreeMap<>(context)))
                     : HttpRequest.BodyPublishers.noBody());
         } catch (JsonProcessingException e) {
-            throw new HookException("cannot write the hook's JSON body: " + e.getOriginalMessage());
+            throw failed("cannot write the hook's JSON body: " + e.getOriginalMessage());
         }
         if (body) {
             b.header("Content-Type", "application/json");
         }
+        hook.headers().keySet().forEach(name -> b.setHeader(name, values.header(hook, name)));
         HttpRequest request = b.build();
         for (int i = 1; i <= hook.times(); i++) {
             int status;
             try {
                 status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (IOException e) {
-                throw new HookException(hook.describe() + ": request " + i + " of " + hook.times() + " failed: " + e);
+                throw failed(hook.describe() + ": request " + i + " of " + hook.times() + " failed: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new HookException(hook.describe() + ": interrupted");
+                throw failed(hook.describe() + ": interrupted");
             }
             if (status != hook.expect()) {
-                throw new HookException(hook.describe() + ": request " + i + " of " + hook.times() + " answered " + status);
+                throw failed(hook.describe() + ": request " + i + " of " + hook.times() + " answered " + status);
             }
         }
         return hook.describe() + ": " + hook.times() + " of " + hook.times() + " answered " + hook.expect();
@@ -76,7 +93,7 @@ public final class LocalHookRunner implements HookRunner {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new HookException(hook.describe() + ": cannot start: " + e.getMessage());
+            throw failed(hook.describe() + ": cannot start: " + e.getMessage());
         }
         Deque<String> tail = new ArrayDeque<>();
         Thread reader = new Thread(() -> {
@@ -100,21 +117,26 @@ public final class LocalHookRunner implements HookRunner {
             if (!p.waitFor(hook.timeoutDuration().toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new HookException(hook.describe() + ": still running after " + hook.timeout() + "; killed");
+                throw failed(hook.describe() + ": still running after " + hook.timeout() + "; killed");
             }
             reader.join(1000);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new HookException(hook.describe() + ": interrupted");
+            throw failed(hook.describe() + ": interrupted");
         }
         if (p.exitValue() != 0) {
             String last;
             synchronized (tail) {
                 last = String.join(" | ", tail);
             }
-            throw new HookException(hook.describe() + ": exit " + p.exitValue() + (last.isEmpty() ? "" : " (last output: " + last + ")"));
+            throw failed(hook.describe() + ": exit " + p.exitValue() + (last.isEmpty() ? "" : " (last output: " + last + ")"));
         }
         return hook.describe() + ": exit 0";
+    }
+
+    /** Its message redacted: an I/O error or a command's last output may show a placeholder's value. */
+    private HookException failed(String message) {
+        return new HookException(redactor.redact(message));
     }
 }
