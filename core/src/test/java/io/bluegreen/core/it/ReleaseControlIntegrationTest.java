@@ -9,6 +9,7 @@ import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.bluegreen.core.BlueGreen;
 import io.bluegreen.core.engine.DeployEvent;
 import io.bluegreen.core.engine.DeployFailedException;
@@ -23,8 +24,11 @@ import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.heal.HealSettings;
 import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.spec.DeploymentSpec;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,6 +148,35 @@ public class ReleaseControlIntegrationTest {
         }
         // Back to v1 is the warm standby: the promotion kept it, as a deploy's flip does.
         assertEquals("blue", bg.rollback(svc.name(), events::add).color());
+    }
+
+    @Test
+    public void aHooksHeaderFromTheEnvironmentReachesTheServerAndNeverTheSavedState() throws Exception {
+        String secret = System.getenv("BLUEGREEN_TEST_HOOK_TOKEN");
+        assertNotNull("core/pom.xml sets BLUEGREEN_TEST_HOOK_TOKEN for the tests", secret);
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/notify", exchange -> {
+            received.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Hook-Token")));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            deploy(svc.haproxy(), "v1", """
+                    hooks:
+                      prePromotion:
+                        - { http: "http://127.0.0.1:%d/notify", expect: 204, headers: { X-Hook-Token: "{env:BLUEGREEN_TEST_HOOK_TOKEN}" } }
+                    """.formatted(receiver.getAddress().getPort()));
+        } finally {
+            receiver.stop(0);
+        }
+        assertEquals(List.of(secret), received);
+        JsonNode kv = new ObjectMapper().readTree(Stack.get(Stack.consul() + "/v1/kv/bluegreen/" + svc.name() + "/state").body());
+        String stored = new String(Base64.getDecoder().decode(kv.get(0).path("Value").asText()), StandardCharsets.UTF_8);
+        assertTrue(stored, stored.contains("\"headers\":{\"X-Hook-Token\":\"{env:BLUEGREEN_TEST_HOOK_TOKEN}\"}"));
+        assertFalse("the secret is not saved: " + stored, stored.contains(secret));
+        assertFalse("nor shown", events.stream().anyMatch(e -> e.message() != null && e.message().contains(secret)));
     }
 
     @Test
