@@ -81,9 +81,9 @@ public final class SpecReader {
             tree = new Yaml(new SafeConstructor(options)).load(text);
         } catch (MarkedYAMLException e) {
             throw new InvalidSpecException("spec file " + source + ": YAML error at line "
-                    + (e.getProblemMark() == null ? "?" : e.getProblemMark().getLine() + 1) + ": " + e.getProblem());
+                    + (e.getProblemMark() == null ? "?" : e.getProblemMark().getLine() + 1) + ": " + oneLine(e.getProblem()));
         } catch (YAMLException e) {
-            throw new InvalidSpecException("spec file " + source + ": not valid YAML (" + e.getMessage() + ")");
+            throw new InvalidSpecException("spec file " + source + ": not valid YAML (" + oneLine(e.getMessage()) + ")");
         }
         if (!(tree instanceof Map<?, ?> m)) {
             throw new InvalidSpecException("spec file " + source + ": expected a mapping of fields at the top, got "
@@ -92,6 +92,11 @@ public final class SpecReader {
         Map<String, Object> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(String.valueOf(k), v));
         return out;
+    }
+
+    /** SnakeYAML's messages quote the character they stumbled on, a line break or a terminal escape too. */
+    private static String oneLine(String message) {
+        return String.valueOf(message).replaceAll("\\p{Cntrl}", "?");
     }
 
     /** An {@code analysis:} tree as {@link AnalysisSpec#asTree()} wrote it, validated again. */
