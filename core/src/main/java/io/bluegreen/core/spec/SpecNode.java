@@ -30,8 +30,10 @@ public final class SpecNode {
         this.problems = problems;
     }
 
+    /** A key as the input wrote it may hold a line break, which would forge a problem line of its own. */
     public String path(String key) {
-        return prefix.isEmpty() ? key : prefix + "." + key;
+        String shown = key.replaceAll("\\p{Cntrl}", "?");
+        return prefix.isEmpty() ? shown : prefix + "." + shown;
     }
 
     public void problem(String key, String message) {
