@@ -156,8 +156,12 @@ public final class HealServer implements AutoCloseable {
             log.accept(line + " -> " + reply.status() + " " + message.substring(message.lastIndexOf('\n') + 1));
             byte[] body = (reply.message() + "\n").getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            ex.sendResponseHeaders(reply.status(), body.length);
-            ex.getResponseBody().write(body);
+            // A HEAD answer has no body: the JDK's server refuses one and drops the connection.
+            boolean head = ex.getRequestMethod().equals("HEAD");
+            ex.sendResponseHeaders(reply.status(), head ? -1 : body.length);
+            if (!head) {
+                ex.getResponseBody().write(body);
+            }
         }
     }
 
