@@ -82,7 +82,8 @@ public final class SpecReader {
         } catch (MarkedYAMLException e) {
             throw new InvalidSpecException("spec file " + source + ": YAML error at line "
                     + (e.getProblemMark() == null ? "?" : e.getProblemMark().getLine() + 1) + ": " + oneLine(e.getProblem()));
-        } catch (YAMLException e) {
+        } catch (YAMLException | IllegalArgumentException e) {
+            // SnakeYAML refuses some tags (!=KCC%C at the end of the text) with IllegalArgumentException.
             throw new InvalidSpecException("spec file " + source + ": not valid YAML (" + oneLine(e.getMessage()) + ")");
         }
         if (!(tree instanceof Map<?, ?> m)) {
