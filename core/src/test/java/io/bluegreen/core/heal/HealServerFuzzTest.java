@@ -69,7 +69,8 @@ class HealServerFuzzTest {
         HealWorker worker = new HealWorker("vote", world.systems(), healer, line -> { });
         WatchReceiver receiver = new WatchReceiver(Map.of("vote", worker),
                 (service, index) -> NEWEST.getAndAccumulate(index, Math::max) < index, new Redactor(List.of()));
-        server = HealServer.start(new InetSocketAddress("127.0.0.1", 0), SECRET, receiver, line -> { });
+        server = HealServer.start(HealServer.Listeners.plain(new InetSocketAddress("127.0.0.1", 0)), SECRET, receiver, line -> { },
+                Optional.empty());
     }
 
     @AfterAll
