@@ -7,6 +7,9 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=lib/service.sh
+. bench/lib/service.sh
+use_stack_state_key
 SIZES=${1:-1,10,50}
 INTERVAL=${2:-1s}
 [[ $INTERVAL =~ ^[0-9]{1,5}(ms|s)$ ]] || { echo "bench/deploy.sh: CHECK_INTERVAL like 1s or 1500ms" >&2; exit 2; }

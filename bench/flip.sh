@@ -19,6 +19,9 @@
 # Figures go to stdout; progress to stderr.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/service.sh
+. "$ROOT/bench/lib/service.sh"
+use_stack_state_key
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
 for tool in java mvn wrk haproxy nginx; do
   command -v "$tool" >/dev/null 2>&1 || { echo "flip.sh: '$tool' is not installed (scripts/install.sh)" >&2; exit 2; }

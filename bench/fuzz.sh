@@ -26,13 +26,13 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 echo "== bench/fuzz.sh $SECS s per target, $(date -u +%Y-%m-%dT%H:%MZ), Jazzer $(sed -n 's:.*<jazzer.version>\(.*\)</jazzer.version>.*:\1:p' pom.xml)"
-mvn -B -q -o -pl core test-compile >"$WORK/compile.log" 2>&1 || { cat "$WORK/compile.log" >&2; exit 1; }
+mvn -B -q -pl core test-compile >"$WORK/compile.log" 2>&1 || { cat "$WORK/compile.log" >&2; exit 1; }
 printf '%-66s %12s %8s %8s %8s  %s\n' target executions cov ft crashes written
 failed=0
 for target in "${TARGETS[@]}"; do
   log=$WORK/${target##*.}.log
   # The annotation's maxDuration is fixed at compile time; libFuzzer's own flag, passed first, sets the run's length.
-  spawn_to "$WORK/mvn.pid" "$log" env JAZZER_FUZZ=1 mvn -B -o -pl core surefire:test -Dtest="$target" \
+  spawn_to "$WORK/mvn.pid" "$log" env JAZZER_FUZZ=1 mvn -B -pl core surefire:test -Dtest="$target" \
     -Dsurefire.failIfNoSpecifiedTests=false -DargLine=-Xmx1g -Djazzer.instrument="$INSTRUMENT" \
     -Djazzer.internal.arg.0=fuzz.sh -Djazzer.internal.arg.1=-max_total_time="$SECS" \
     -Djazzer.internal.arg.2=-print_final_stats=1

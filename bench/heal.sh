@@ -18,6 +18,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=lib/service.sh
 . bench/lib/service.sh
+use_stack_state_key
 N=${1:-10}
 MODE=${2:-script}
 case "$MODE" in script | server | cascade) ;; *) echo "usage: bench/heal.sh [INCIDENTS [script|server|cascade]]" >&2; exit 2 ;; esac

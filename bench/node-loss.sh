@@ -11,6 +11,9 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=lib/service.sh
+. bench/lib/service.sh
+use_stack_state_key
 N=${1:-5}
 DEPLOYS=${2:-3}
 [[ $N =~ ^[1-9][0-9]?$ ]] && [[ $DEPLOYS =~ ^[1-9]$ ]] || { echo "usage: bench/node-loss.sh [INCIDENTS 1..99 [DEPLOYS 1..9]]" >&2; exit 2; }

@@ -14,6 +14,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=lib/service.sh
 . bench/lib/service.sh
+use_stack_state_key
 N=${1:-10}
 [[ $N =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] && [ "$N" -le 100 ] || { echo "usage: bench/tendency.sh [INCIDENTS 1..100]" >&2; exit 2; }
 scripts/stack.sh up >&2

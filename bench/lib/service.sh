@@ -10,3 +10,12 @@ remove_service() {
   ids=$(docker ps -aq --filter "label=bluegreen.service=$service")
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
 }
+
+# use_stack_state_key: the local stack's state key (scripts/stack.sh up makes it) for the bench's own JVM too, as
+# bin/bluegreen and the tests take it, so a state one writes is one the other trusts. A key already given wins.
+use_stack_state_key() {
+  local key="${BLUEGREEN_STACK_DIR:-$ROOT/.stack}/state.key"
+  if [ -z "${BLUEGREEN_STATE_KEY:-}" ] && [ -z "${BLUEGREEN_STATE_KEY_FILE:-}" ] && [ -r "$key" ]; then
+    export BLUEGREEN_STATE_KEY_FILE=$key
+  fi
+}

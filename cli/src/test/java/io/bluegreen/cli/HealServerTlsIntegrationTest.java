@@ -190,5 +190,8 @@ public class HealServerTlsIntegrationTest {
                         .forEach(l -> assertFalse("a key's bytes were printed", r.all().contains(l)));
             }
         }
+        CliRun open = CliRun.run(env(), "", "heal-server", "--listen", "10.255.255.1:8765", "-s", svc.name());
+        assertEquals(open.all(), 2, open.exit());
+        assertTrue(open.all(), open.err().contains("--listen: 10.255.255.1 is not a loopback address and there is no --tls-cert"));
     }
 }
