@@ -30,7 +30,7 @@ public class SavedStateBench {
         String service = "bench-saved";
         Recipe recipe = new Recipe(8080, "127.0.0.1", "/health", "1s", "1s", 2, "30s",
                 new Recipe.Verification("3s", "http://127.0.0.1:18080/", null), List.of("bluegreen-vote"),
-                List.of("DATABASE_URL"));
+                List.of("DATABASE_URL"), null);
         ReleaseControl control = new ReleaseControl(new PromotionSpec("manual", "1h", null, List.of()),
                 new HooksSpec(List.of(new HookSpec("http://127.0.0.1:18474/health", "GET", 200, 3, null, null, "10s")),
                         List.of(new HookSpec(null, null, null, null, null, List.of("./smoke.sh", "--fast"), "2m")), List.of()),

@@ -1,6 +1,7 @@
 package io.bluegreen.core.docker;
 
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -40,7 +41,6 @@ import java.util.function.Consumer;
 /** Replicas as labelled containers on one Docker engine, ports published on the spec's host address. */
 public final class DockerReplicaCluster implements ReplicaCluster {
     private static final int MAX_PARALLEL = 16;
-    private static final int STOP_TIMEOUT_SECONDS = 10;
 
     private final DockerEngine engine;
     private final ReplicaShape shape;
@@ -129,13 +129,15 @@ public final class DockerReplicaCluster implements ReplicaCluster {
         if (!networks.isEmpty()) {
             host.withNetworkMode(networks.get(0)); // instead of the default bridge; the engine's API takes one at create
         }
-        CreateContainerResponse created = engine.client().createContainerCmd(plan.image())
+        CreateContainerCmd create = engine.client().createContainerCmd(plan.image())
                 .withName(name)
                 .withLabels(ReplicaLabels.of(plan, index))
                 .withEnv(ReplicaLabels.environment(plan, Integer.toString(index)))
                 .withExposedPorts(port)
-                .withHostConfig(host)
-                .exec();
+                .withHostConfig(host);
+        plan.stop().signal().ifPresent(create::withStopSignal);
+        plan.stop().timeout().ifPresent(t -> create.withStopTimeout((int) t.toSeconds()));
+        CreateContainerResponse created = create.exec();
         for (String network : networks.subList(Math.min(1, networks.size()), networks.size())) {
             engine.client().connectToNetworkCmd().withNetworkId(network).withContainerId(created.getId()).exec();
         }
@@ -282,7 +284,7 @@ public final class DockerReplicaCluster implements ReplicaCluster {
                     + ReplicaLabels.SERVICE + "=" + r.service());
         }
         try {
-            engine.client().stopContainerCmd(r.runtimeId()).withTimeout(STOP_TIMEOUT_SECONDS).exec();
+            engine.client().stopContainerCmd(r.runtimeId()).withTimeout(ReplicaLabels.stopTimeoutSeconds(labels)).exec();
         } catch (NotModifiedException | NotFoundException alreadyStopped) {
             // nothing to stop
         }

@@ -131,8 +131,7 @@ public final class EnginesReplicaCluster implements ReplicaCluster, Closeable {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Concurrently.each(byEngine.entrySet(), e -> {
             try {
-                ReplicaPlan part = new ReplicaPlan(plan.service(), plan.color(), plan.version(), plan.deployId(), plan.opId(),
-                        plan.image(), e.getValue(), plan.containerPort(), plan.hostAddress(), plan.env(), plan.networks());
+                ReplicaPlan part = plan.only(e.getValue());
                 started.addAll(members.get(e.getKey()).cluster().start(part, events,
                         r -> running.accept(onEngine(r, e.getKey()))).stream().map(r -> onEngine(r, e.getKey())).toList());
             } catch (RuntimeException ex) {

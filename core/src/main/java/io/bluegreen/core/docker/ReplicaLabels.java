@@ -1,6 +1,7 @@
 package io.bluegreen.core.docker;
 
 import io.bluegreen.core.engine.ReplicaPlan;
+import io.bluegreen.core.spec.StopSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +18,23 @@ public final class ReplicaLabels {
     public static final String DEPLOY_ID = "bluegreen.deploy-id";
     public static final String OP_ID = "bluegreen.op-id";
     public static final String REPLICA = "bluegreen.replica";
+    /**
+     * The spec's stop timeout in seconds, on a container that has one: what {@code docker stop} is given at retire
+     * (Docker's API takes the timeout with each stop, and docker-java sends its own 10 s when none is given).
+     */
+    public static final String STOP_TIMEOUT = "bluegreen.stop-timeout";
     /** What the tool sets itself; {@code userEnvironment} leaves these out when a heal copies a replica's environment. */
     public static final String ENV_PREFIX = "BLUEGREEN_";
 
     private ReplicaLabels() {
+    }
+
+    /** The stop timeout a container's labels give, bounded as the spec bounds it; none (or not a number): Docker's. */
+    public static int stopTimeoutSeconds(Map<String, String> labels) {
+        String value = labels.getOrDefault(STOP_TIMEOUT, "");
+        long max = StopSpec.MAX_TIMEOUT.toSeconds();
+        return value.matches("[0-9]{1,4}") && Long.parseLong(value) <= max ? Integer.parseInt(value)
+                : (int) StopSpec.DOCKER_TIMEOUT.toSeconds();
     }
 
     /** The labels of the plan's replicas; {@code index} null for a Swarm service (its tasks carry a slot instead). */
@@ -34,6 +48,7 @@ public final class ReplicaLabels {
         if (index != null) {
             labels.put(REPLICA, Integer.toString(index));
         }
+        plan.stop().timeout().ifPresent(t -> labels.put(STOP_TIMEOUT, Long.toString(t.toSeconds())));
         return labels;
     }
 

@@ -140,8 +140,11 @@ public final class SwarmReplicaCluster implements ReplicaCluster, Closeable {
         if (target.hostPort() != null) {
             port.withPublishedPort(target.hostPort());
         }
+        ContainerSpec container = new ContainerSpec().withImage(plan.image()).withEnv(env);
+        plan.stop().signal().ifPresent(container::withStopSignal);
+        plan.stop().timeout().ifPresent(t -> container.withStopGracePeriod(t.toNanos()));
         TaskSpec task = new TaskSpec()
-                .withContainerSpec(new ContainerSpec().withImage(plan.image()).withEnv(env))
+                .withContainerSpec(container)
                 .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.NONE))
                 .withPlacement(new ServicePlacement().withConstraints(target.constraints()))
                 .withNetworks(plan.networks().stream().map(n -> new NetworkAttachmentConfig().withTarget(n)).toList());

@@ -44,7 +44,7 @@ public final class Planner {
         Color previous = state.activeColor().orElse(null);
         Color target = previous == null ? Color.BLUE : previous.other();
         ReplicaPlan plan = ReplicaPlan.whole(r.service(), target, r.version(), opId, r.image(), r.replicas(),
-                r.containerPort(), r.hostAddress(), r.env(), r.recipe().networks());
+                r.containerPort(), r.hostAddress(), r.env(), r.recipe().networks()).withStop(r.recipe().stop().spec());
         ReleaseControl rc = r.control();
         ColorState colorState = new ColorState(r.version(), r.image(), r.digest(), opId, r.replicas(), List.of(), List.of(),
                 now.toString(), null, r.recipe(), rc == ReleaseControl.NONE ? null : rc);
@@ -278,7 +278,7 @@ public final class Planner {
                 indexes.add(Math.max(last, cs.replicaIds().size()) + i);
             }
             plan = new ReplicaPlan(service, color, cs.version(), cs.deployId(), opId, cs.image(), indexes,
-                    recipe.containerPort(), recipe.hostAddress(), env, recipe.networks());
+                    recipe.containerPort(), recipe.hostAddress(), env, recipe.networks(), recipe.stop().spec());
             for (int i = 0; i < cs.replicaIds().size(); i++) {
                 String id = cs.replicaIds().get(i);
                 if (!stillFailed.contains(id)) {
@@ -290,7 +290,7 @@ public final class Planner {
             kind = OperationKind.REPLACE;
         } else {
             plan = ReplicaPlan.whole(service, color, cs.version(), opId, cs.image(), cs.replicas(), recipe.containerPort(),
-                    recipe.hostAddress(), env, recipe.networks());
+                    recipe.hostAddress(), env, recipe.networks()).withStop(recipe.stop().spec());
             colorState = cs.renewed(opId, List.of(), List.of());
             kind = OperationKind.RENEW;
         }

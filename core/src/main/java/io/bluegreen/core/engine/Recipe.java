@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.bluegreen.core.spec.DeploymentSpec;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.HealthSpec;
+import io.bluegreen.core.spec.StopSpec;
 import io.bluegreen.core.spec.VerifySpec;
 import java.net.URI;
 import java.time.Duration;
@@ -19,7 +20,20 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Recipe(int containerPort, String hostAddress, String healthPath, String healthInterval,
                      String healthTimeout, int healthPasses, String healthDeadline, Verification verify,
-                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> networks, List<String> environment) {
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> networks, List<String> environment,
+                     Stop stop) {
+
+    /** How the replicas are stopped ({@link StopSpec}: null fields, Docker's own), so a replacement stops as they do. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Stop(String signal, String timeout) {
+        static Stop of(StopSpec s) {
+            return new Stop(s.signal().orElse(null), s.timeout().map(Durations::format).orElse(null));
+        }
+
+        public StopSpec spec() {
+            return new StopSpec(Optional.ofNullable(signal), Optional.ofNullable(timeout).flatMap(Durations::parse));
+        }
+    }
 
     /**
      * How the release was verified after its flip: the window, and the probe through the proxy when the spec had one
@@ -39,17 +53,19 @@ public record Recipe(int containerPort, String hostAddress, String healthPath, S
         }
     }
 
-    /** A recipe recorded before networks existed has none. */
+    /** A recipe recorded before networks existed has none; before stop settings, Docker's. */
     public Recipe {
         networks = networks == null ? List.of() : List.copyOf(networks);
         environment = environment == null ? null : List.copyOf(environment);
+        stop = stop == null ? new Stop(null, null) : stop;
     }
 
     public static Recipe of(DeploymentSpec spec) {
         HealthSpec h = spec.health();
         return new Recipe(spec.containerPort(), spec.hostAddress(), h.path(), Durations.format(h.interval()),
                 Durations.format(h.timeout()), h.passes(), Durations.format(h.deadline()),
-                Verification.of(spec.verify()), spec.networks(), spec.env().keySet().stream().sorted().toList());
+                Verification.of(spec.verify()), spec.networks(), spec.env().keySet().stream().sorted().toList(),
+                Stop.of(spec.stop()));
     }
 
     public HealthSpec health() {

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * One validated deployment request. Instances come only from {@link SpecReader}, so every field
  * here has passed validation and every optional part is explicit. {@code promotion}, {@code hooks} and
- * {@code previewUrl} are the release control: when the new color takes traffic, and what is checked around it.
+ * {@code previewUrl} are the release control: when the new color takes traffic, and what is checked around it;
+ * {@code stop}, how its replicas are stopped when they retire.
  */
 public record DeploymentSpec(
         String service,
@@ -29,7 +30,8 @@ public record DeploymentSpec(
         TargetSpec target,
         PromotionSpec promotion,
         HooksSpec hooks,
-        Optional<java.net.URI> previewUrl) {
+        Optional<java.net.URI> previewUrl,
+        StopSpec stop) {
 
     /** The image reference the replicas run, {@code repository:tag}. */
     public String imageRef() {
@@ -39,6 +41,6 @@ public record DeploymentSpec(
     /** The same request on another target: a heal redeploys where the service's state says it runs. */
     public DeploymentSpec withTarget(TargetSpec t) {
         return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress, env, networks,
-                health, verify, standbyKeep, router, lockWait, t, promotion, hooks, previewUrl);
+                health, verify, standbyKeep, router, lockWait, t, promotion, hooks, previewUrl, stop);
     }
 }

@@ -34,6 +34,8 @@ public final class SpecReader {
             "((localhost|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(:[0-9]{1,5})?/)?"
                     + "[a-z0-9]+([._-]{1,2}[a-z0-9]+)*(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*");
     public static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    /** A stop signal as a recipe records it (the spec's rule). */
+    public static final Pattern STOP_SIGNAL = StopSpec.SIGNAL;
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     public static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -186,13 +188,14 @@ public final class SpecReader {
         HooksSpec hooks = ReleaseControlReader.hooks(root.child("hooks"), base);
         PromotionSpec promotion = ReleaseControlReader.promotion(root.child("promotion"),
                 router.type() == RouterSpec.Type.HAPROXY);
+        StopSpec stop = StopSpec.read(root.child("stop"));
         root.rejectUnknown();
 
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
         return new DeploymentSpec(service, image, tag, build, push, replicas, containerPort, hostAddress,
-                Map.copyOf(env), networks, health, verify, keep, router, lockWait, target, promotion, hooks, previewUrl);
+                Map.copyOf(env), networks, health, verify, keep, router, lockWait, target, promotion, hooks, previewUrl, stop);
     }
 
     private static Optional<BuildSpec> readBuild(SpecNode root, Path base) {

@@ -11,6 +11,7 @@ import static org.junit.Assert.assertTrue;
 import io.bluegreen.core.cluster.Strategy;
 import io.bluegreen.core.engine.Instance.Health;
 import io.bluegreen.core.engine.fake.FakeRouter;
+import io.bluegreen.core.spec.StopSpec;
 import io.bluegreen.core.spec.TargetSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ import org.junit.Test;
 public class PlannerTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Recipe RECIPE = new Recipe(8080, "127.0.0.1", "/health", "1s", "1s", 1, "30s",
-            new Recipe.Verification("100ms", null, null), List.of(), List.of("GREETING"));
+            new Recipe.Verification("100ms", null, null), List.of(), List.of("GREETING"), new Recipe.Stop("SIGQUIT", "3s"));
     private static final Release V2 = Release.of(Fixture.spec("v2", "30s"), "sha256:v2", FakeRouter.REF, null);
     private static final Map<String, String> ENV = Map.of("GREETING", "hello");
 
@@ -100,6 +101,7 @@ public class PlannerTest {
         assertEquals(List.of(1, 2), plan.indexes());
         assertEquals("a deploy's replicas carry its own ID twice", "op", plan.deployId());
         assertEquals("op", plan.opId());
+        assertEquals("the spec says no stop: Docker's", StopSpec.DOCKER_DEFAULT, plan.stop());
         assertTrue(t.route().moves());
         assertTrue(t.retire().any());
         assertTrue(t.commit().takesProduction());
@@ -233,6 +235,8 @@ public class PlannerTest {
         assertEquals("the replacement joins deploy d1", "d1", plan.deployId());
         assertEquals("under its own operation ID, so its undo removes only it", "op", plan.opId());
         assertEquals(ENV, plan.env());
+        assertEquals("stopped as the recipe says", new StopSpec(Optional.of("SIGQUIT"), Optional.of(Duration.ofSeconds(3))),
+                plan.stop());
         assertEquals(List.of(new Transition.Kept(id(BLUE, "d1", 2), endpoint(BLUE, 2))), t.kept());
         assertTrue("blue is active: the router gets the survivor and the new one", t.route().moves());
         assertFalse(t.commit().takesProduction());

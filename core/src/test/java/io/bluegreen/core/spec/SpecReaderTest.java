@@ -372,6 +372,20 @@ public class SpecReaderTest {
     }
 
     @Test
+    public void stopIsDockersUnlessGivenAndItsSignalAndWholeSecondsAreChecked() throws IOException {
+        assertEquals(StopSpec.DOCKER_DEFAULT, read(FULL).stop());
+        StopSpec stop = read(FULL + "stop: { signal: SIGQUIT, timeout: 3s }\n").stop();
+        assertEquals(Optional.of("SIGQUIT"), stop.signal());
+        assertEquals(Duration.ofSeconds(3), stop.effectiveTimeout());
+        assertEquals(Optional.of("15"), read(FULL + "stop: { signal: \"15\" }\n").stop().signal());
+        assertEquals(Optional.of(Duration.ZERO), read(FULL + "stop: { timeout: 0s }\n").stop().timeout());
+        assertProblem(FULL + "stop: { signal: \"TERM; rm -rf /\" }\n", "stop.signal", "is not a signal such as SIGTERM");
+        assertProblem(FULL + "stop: { timeout: 1500ms }\n", "stop.timeout", "must be whole seconds");
+        assertProblem(FULL + "stop: { timeout: 11m }\n", "stop.timeout", "must be from 0s to 10m");
+        assertProblem(FULL + "stop: { grace: 3s }\n", "stop.grace", "unknown field");
+    }
+
+    @Test
     public void badReleaseControlIsRefusedNamingTheField() throws IOException {
         assertProblem(FULL + "promotion: { mode: later }\n", "promotion.mode", "is not a promotion mode");
         assertProblem(FULL + "promotion: { timeout: 10m, after: 1h }\n", "promotion.after", "is not before promotion.timeout");

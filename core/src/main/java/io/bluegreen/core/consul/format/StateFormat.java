@@ -69,7 +69,7 @@ final class StateFormat {
                 .put("healthTimeout", r.healthTimeout()).put("healthPasses", r.healthPasses())
                 .put("healthDeadline", r.healthDeadline()).put("verifyWindow", r.verify().window())
                 .put("verifyUrl", r.verify().url()).put("verifyMaxFlipFailures", r.verify().maxFlipFailures())
-                .put("networks", r.networks());
+                .put("networks", r.networks()).put("stopSignal", r.stop().signal()).put("stopTimeout", r.stop().timeout());
         if (r.environment() != null) {
             t.putEvenNull("environment", r.environment()); // even empty: "no variables", where absent is "not recorded"
         }
@@ -230,9 +230,13 @@ final class StateFormat {
         List<String> networks = SpecReader.networks(r);
         // Names only (values may be secrets); recipes from before they were kept have none: unknown, not empty.
         List<String> environment = r.has("environment") ? SpecReader.environmentNames(r, "environment") : null;
+        // Recipes from before the spec's stop have none: Docker's own.
+        Recipe.Stop stop = new Recipe.Stop(r.has("stopSignal")
+                ? r.matching("stopSignal", SpecReader.STOP_SIGNAL, "is not a signal such as SIGTERM", null) : null,
+                duration(r, "stopTimeout"));
         r.rejectUnknown();
         return new Recipe(port, host, path, interval, timeout, passes, deadline,
-                new Recipe.Verification(window, url, maxFlipFailures), networks, environment);
+                new Recipe.Verification(window, url, maxFlipFailures), networks, environment, stop);
     }
 
     private static String requiredDuration(SpecNode n, String key, Duration min, Duration max) {

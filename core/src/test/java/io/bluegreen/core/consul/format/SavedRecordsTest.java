@@ -227,6 +227,15 @@ public class SavedRecordsTest {
             Map<String, Object> written = StateFormat.recipe(r.readHistory(key, "vote", id, json).recipe());
             assertEquals(read, written.get("environment"));
         }
+        String stop = fixture("format1-history.json").replace("\"verifyWindow\":\"3s\"",
+                "\"verifyWindow\":\"3s\",\"stopSignal\":\"SIGQUIT\",\"stopTimeout\":\"3s\"");
+        Recipe withStop = r.readHistory(key, "vote", id, stop).recipe();
+        assertEquals(new Recipe.Stop("SIGQUIT", "3s"), withStop.stop());
+        assertEquals("SIGQUIT", StateFormat.recipe(withStop).get("stopSignal"));
+        assertEquals("an older recipe stops as Docker does", new Recipe.Stop(null, null), r.readHistory(key, "vote", id,
+                fixture("format1-history.json")).recipe().stop());
+        String badStop = stop.replace("SIGQUIT", "SIGQUIT; reboot");
+        assertTrue(refused(() -> r.readHistory(key, "vote", id, badStop)).getMessage().contains("recipe.stopSignal"));
         String bad = fixture("format1-history.json").replace("\"verifyWindow\":\"3s\"",
                 "\"verifyWindow\":\"3s\",\"environment\":[\"A=secret\"]");
         String m = refused(() -> r.readHistory(key, "vote", id, bad)).getMessage();
