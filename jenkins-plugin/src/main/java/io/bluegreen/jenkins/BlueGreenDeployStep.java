@@ -317,6 +317,33 @@ public class BlueGreenDeployStep extends Step {
         parameters.put("haproxyBackendFile", haproxyBackendFile);
     }
 
+    public Integer getHaproxyServerMaxconn() {
+        return (Integer) parameters.get("haproxyServerMaxconn");
+    }
+
+    @DataBoundSetter
+    public void setHaproxyServerMaxconn(Integer haproxyServerMaxconn) {
+        parameters.put("haproxyServerMaxconn", haproxyServerMaxconn);
+    }
+
+    public String getStopSignal() {
+        return (String) parameters.get("stopSignal");
+    }
+
+    @DataBoundSetter
+    public void setStopSignal(String stopSignal) {
+        parameters.put("stopSignal", stopSignal);
+    }
+
+    public String getStopTimeout() {
+        return (String) parameters.get("stopTimeout");
+    }
+
+    @DataBoundSetter
+    public void setStopTimeout(String stopTimeout) {
+        parameters.put("stopTimeout", stopTimeout);
+    }
+
     public String getLockWait() {
         return (String) parameters.get("lockWait");
     }
@@ -613,6 +640,21 @@ public class BlueGreenDeployStep extends Step {
         @POST
         public FormValidation doCheckLockWait(@AncestorInPath Item item, @QueryParameter String value) {
             return Forms.check(item, "lockWait", value);
+        }
+
+        @POST
+        public FormValidation doCheckHaproxyServerMaxconn(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.checkNumber(item, "haproxyServerMaxconn", value);
+        }
+
+        @POST
+        public FormValidation doCheckStopSignal(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "stopSignal", value);
+        }
+
+        @POST
+        public FormValidation doCheckStopTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return Forms.check(item, "stopTimeout", value);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class StepParameters {
     private static final Set<String> SECTIONS = Set.of("build", "health", "verify", "standby", "router", "lock", "promotion",
-            "preview");
+            "preview", "stop");
     private static final Set<String> ROUTERS = Set.of("nginx", "haproxy");
     private static final Set<String> PAIR_LISTS = Set.of("env", "buildArgs");
 
@@ -74,6 +74,11 @@ public final class StepParameters {
             throw new InvalidSpecException(problems);
         }
         return tree;
+    }
+
+    /** The spec field a flat parameter sets, dotted: {@code promotion} is promotion.mode (the plugin's tests compare). */
+    public static String field(String parameter) {
+        return parameter.equals("promotion") ? "promotion.mode" : String.join(".", path(parameter));
     }
 
     /** {@code healthPath} → health.path, {@code nginxConfigFile} → router.nginx.configFile, {@code tag} → tag. */
