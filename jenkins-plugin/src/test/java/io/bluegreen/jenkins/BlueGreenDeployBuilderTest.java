@@ -98,23 +98,24 @@ class BlueGreenDeployBuilderTest {
      */
     @Test
     void everySpecFieldIsAStepParameterButTheStructuredOnes(JenkinsRule j) throws Exception {
-        java.nio.file.Path doc = java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("docs/spec.md");
+        java.nio.file.Path doc =
+                java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("docs/spec.md");
         String spec = java.nio.file.Files.readString(doc);
-        String table = spec.substring(spec.indexOf("| field | default | rule |"), spec.indexOf("\n## ", spec.indexOf("| field")));
+        String table = spec.substring(
+                spec.indexOf("| field | default | rule |"), spec.indexOf("\n## ", spec.indexOf("| field")));
         java.util.Set<String> documented = java.util.regex.Pattern.compile("(?m)^\\| `([A-Za-z.]+)`")
                 .matcher(table)
                 .results()
                 .map(m -> m.group(1))
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         // Lists of structures (hooks, canary steps, the analysis and its queries): the spec file's.
-        java.util.Set<String> structured = java.util.Set.of(
-                "promotion.steps", "hooks.prePromotion", "hooks.postPromotion", "hooks.onFailure");
-        java.util.Set<String> byParameter =
-                DescribableModel.of(BlueGreenDeployStep.class).getParameters().stream()
-                        .map(DescribableParameter::getName)
-                        .filter(n -> !n.equals("specFile"))
-                        .map(io.bluegreen.core.spec.StepParameters::field)
-                        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        java.util.Set<String> structured =
+                java.util.Set.of("promotion.steps", "hooks.prePromotion", "hooks.postPromotion", "hooks.onFailure");
+        java.util.Set<String> byParameter = DescribableModel.of(BlueGreenDeployStep.class).getParameters().stream()
+                .map(DescribableParameter::getName)
+                .filter(n -> !n.equals("specFile"))
+                .map(io.bluegreen.core.spec.StepParameters::field)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         java.util.Set<String> missing = new java.util.TreeSet<>(documented);
         missing.removeAll(byParameter);
         missing.removeIf(f -> structured.contains(f) || f.startsWith("analysis."));
