@@ -49,8 +49,8 @@ public class HealServerIntegrationTest {
     private final String secret = "s3cret-" + UUID.randomUUID();
     private final Map<String, String> env = new HashMap<>(Stack.env());
     private CliRun server;
-    /** Rollbacks signed so far (at most a few per test: their times stay well within the 30 s window). */
-    private int rollbacksSigned;
+    /** The time of the last rollback signed (at most a few per test: their times stay well within the 30 s window). */
+    private long lastSignedAt = Long.MAX_VALUE;
     private String base;
 
     @Before
@@ -183,7 +183,9 @@ public class HealServerIntegrationTest {
     private HttpResponse<String> rollback(String key, String query, String seenIndex) throws Exception {
         String target = "/v1/rollback/" + svc.name() + query;
         // Each call its own time, as a person's second try has: the same signature twice is refused as a replay first.
-        long at = System.currentTimeMillis() / 1000 - rollbacksSigned++;
+        // Strictly earlier than the call before, whatever the clock did between them (still well within the 30 s).
+        long at = Math.min(System.currentTimeMillis() / 1000, lastSignedAt - 1);
+        lastSignedAt = at;
         return signed(target, RequestSignatures.sign(new Secret(key), "POST", target, at, seenIndex, new byte[0]), seenIndex);
     }
 
@@ -243,6 +245,12 @@ public class HealServerIntegrationTest {
         List<HistoryRecord> acted = heals().stream().filter(h -> !h.outcome().equals("skipped")).toList();
         assertEquals("one incident, one heal: " + acted + "\n" + server.out(), 1, acted.size());
         assertEquals("healed", acted.get(0).outcome());
+        String person = Stack.env().getOrDefault("USER", System.getProperty("user.name")) + "@";
+        List<HistoryRecord> replaced = Stack.shared().systems().store().history(svc.name(), 100).stream()
+                .filter(h -> h.kind().equals("replace")).toList();
+        for (HistoryRecord h : List.of(acted.get(0), replaced.get(0))) {
+            assertTrue("the heal worker, in the server's process, acted: " + h.actor(), h.actor().startsWith("heal worker in " + person));
+        }
         assertTrue(Stack.get(nginx.url()).body().contains("v1"));
     }
 
