@@ -166,7 +166,9 @@ public class CliIntegrationTest {
         Run good = run("deploy", "-f", spec("v1", null).toString());
         assertEquals(good.all(), 0, good.exit());
         assertTrue(good.out(), good.out().matches("(?s).*> gate .*< gate +done in \\d+\\.\\ds.*"));
-        Run broken = run("deploy", "-f", spec("v3", null).toString(), "--json");
+        Map<String, String> bot = new HashMap<>(Stack.env());
+        bot.put("BLUEGREEN_ACTOR", "release-bot #42");
+        Run broken = run(bot, "deploy", "-f", spec("v3", null).toString(), "--json");
         assertEquals(broken.all(), 1, broken.exit());
         assertTrue(broken.err(), broken.err().contains("health gate") && broken.err().contains("traffic stays on blue"));
         ObjectMapper json = new ObjectMapper();
@@ -182,6 +184,18 @@ public class CliIntegrationTest {
         assertTrue(status.out(), status.out().contains("active color blue") && status.out().contains("2/2"));
         Run history = run("history", "-s", service);
         assertTrue(history.out(), history.out().indexOf("rolled-back") < history.out().indexOf("succeeded"));
+        // Who did what: the bot's deploy, and the person's (the OS user at this host) before it.
+        String person = Stack.env().getOrDefault("USER", System.getProperty("user.name")) + "@";
+        List<String> lines = history.out().lines().toList();
+        assertTrue(history.out(), lines.get(0).contains(" ACTOR "));
+        assertTrue(history.out(), lines.get(1).contains("rolled-back") && lines.get(1).contains(" release-bot #42 "));
+        assertTrue(history.out(), lines.get(2).contains("succeeded") && lines.get(2).contains(" " + person));
+        Run byBot = run("history", "-s", service, "--actor", "RELEASE-BOT");
+        assertEquals(byBot.all(), 2, byBot.out().lines().count());
+        assertTrue(byBot.out(), byBot.out().contains("rolled-back") && !byBot.out().contains("succeeded"));
+        Run badActor = run(Map.of("BLUEGREEN_ACTOR", "a\nb"), "history", "-s", service);
+        assertEquals(badActor.all(), 2, badActor.exit());
+        assertTrue(badActor.err(), badActor.err().contains("BLUEGREEN_ACTOR: must be 1 to 200 characters on one line"));
         Run rollback = run("rollback", "-s", service);
         assertEquals(rollback.all(), 1, rollback.exit());
         assertTrue(rollback.err(), rollback.err().contains("refused") && rollback.err().contains("no warm standby"));

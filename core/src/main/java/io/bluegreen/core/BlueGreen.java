@@ -106,7 +106,7 @@ public final class BlueGreen implements Closeable {
                 new ConsulServiceRegistry(consul), new ConsulStateStore(consul, savedRecords(connections, notices)),
                 new ConsulServiceLock(consul),
                 Routers::forSpec, Routers::forRef, new LocalHookRunner(redactor), redactor,
-                Clock.systemUTC(), PrometheusClient::new, UrlProbe::start);
+                Clock.systemUTC(), PrometheusClient::new, UrlProbe::start, connections.actor());
         return new BlueGreen(connections, docker, systems, t -> t.type() == TargetSpec.Type.SWARM
                 ? new SwarmReplicaCluster(connections, t, docker) : new EnginesReplicaCluster(connections, t, docker),
                 cluster -> new ConsulServiceRegistry(consul, cluster::nodeAgent));
@@ -191,7 +191,12 @@ public final class BlueGreen implements Closeable {
 
     /** The heal of one service, acting on the engines the service runs on when it acts. */
     public Healer healer(String service, HealSettings settings, DeployListener events) {
-        return new Healer(onRecordedTarget(service), settings, events);
+        return new Healer(healing(service), settings, events);
+    }
+
+    /** What a heal does is the heal worker's own, in whatever process runs it (a heal server, Jenkins, a watch's script). */
+    private Systems healing(String service) {
+        return onRecordedTarget(service).withActor(systems.actor().acting("heal worker"));
     }
 
     /**
@@ -208,7 +213,7 @@ public final class BlueGreen implements Closeable {
     public WatchReceiver watchReceiver(Map<String, HealSettings> settings, Optional<TrendSettings> trends, DeployListener events,
                                        Consumer<String> log) {
         Map<String, HealWorker> workers = new LinkedHashMap<>();
-        settings.forEach((service, s) -> workers.put(service, new HealWorker(service, onRecordedTarget(service),
+        settings.forEach((service, s) -> workers.put(service, new HealWorker(service, healing(service),
                 healer(service, s, events), log, trends)));
         return new WatchReceiver(workers, new WatchIndexes()::accept, systems.redactor());
     }
@@ -251,7 +256,7 @@ public final class BlueGreen implements Closeable {
     private Systems on(ReplicaCluster cluster) {
         return new Systems(cluster, systems.images(), registryOn.apply(cluster), systems.store(), systems.lock(),
                 systems.routerForSpec(), systems.routerFor(), systems.hooks(), systems.redactor(), systems.clock(),
-                systems.metrics(), systems.prober());
+                systems.metrics(), systems.prober(), systems.actor());
     }
 
     /**

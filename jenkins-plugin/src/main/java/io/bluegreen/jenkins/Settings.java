@@ -9,9 +9,11 @@ import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.AbortException;
+import hudson.model.Cause;
 import hudson.model.Run;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
+import io.bluegreen.core.engine.Actor;
 import io.bluegreen.core.engine.Secret;
 import io.bluegreen.core.heal.WatchReceiver;
 import io.bluegreen.core.spec.InvalidSpecException;
@@ -25,7 +27,7 @@ import org.jenkinsci.plugins.plaincredentials.StringCredentials;
  * The global configuration as the ecosystem's variables that core's {@code Connections.fromEnvironment} reads
  * ({@code DOCKER_HOST}, {@code CONSUL_HTTP_ADDR}, {@code CONSUL_HTTP_TOKEN}, {@code REGISTRY_USERNAME},
  * {@code REGISTRY_PASSWORD}, {@code BLUEGREEN_STATE_KEY}), with the secrets taken from the Credentials plugin at the
- * moment they are needed.
+ * moment they are needed; and {@code BLUEGREEN_ACTOR}, who the history names: the build and who started it, or Jenkins.
  */
 final class Settings {
     /** How a credential is found: in a build's context, or Jenkins-wide as the system. */
@@ -45,17 +47,45 @@ final class Settings {
 
     /** For a build: its own view of the credentials, each one recorded as used by it. */
     static Map<String, String> forRun(Run<?, ?> run) throws AbortException {
-        return env(new Lookup() {
+        Map<String, String> env = env(new Lookup() {
             @Override
             public <C extends IdCredentials> C find(String id, Class<C> type) {
                 return CredentialsProvider.track(run, CredentialsProvider.findCredentialById(id, type, run, List.of()));
             }
         });
+        env.put("BLUEGREEN_ACTOR", actor("jenkins " + url(run.getUrl()) + " by " + startedBy(run)));
+        return env;
     }
 
     /** For the controller's own work (the Consul watch endpoint), as the system. */
     static Map<String, String> forController() throws AbortException {
-        return env(CONTROLLER);
+        Map<String, String> env = env(CONTROLLER);
+        env.put("BLUEGREEN_ACTOR", actor("jenkins " + url("")));
+        return env;
+    }
+
+    /** The user who started the build, else what did (a timer, an SCM change, an upstream build). */
+    private static String startedBy(Run<?, ?> run) {
+        Cause.UserIdCause user = run.getCause(Cause.UserIdCause.class);
+        if (user != null && user.getUserId() != null) {
+            return user.getUserId();
+        }
+        return run.getCauses().stream()
+                .findFirst()
+                .map(c -> c.getClass().getSimpleName())
+                .orElse("nobody known");
+    }
+
+    /** Jenkins' address and {@code path} under it (the path alone when no root URL is configured). */
+    private static String url(String path) {
+        String root = Jenkins.get().getRootUrl();
+        return root == null ? "/" + path : root + path;
+    }
+
+    /** One line within core's bound for an actor, whatever a job's name holds. */
+    private static String actor(String text) {
+        String line = text.replaceAll("\\p{Cntrl}", "?");
+        return line.length() > Actor.MAX_LENGTH ? line.substring(0, Actor.MAX_LENGTH) : line;
     }
 
     /** The watch secret in Secret text credentials {@code id}, if core accepts it (16 to 4096 printable characters). */

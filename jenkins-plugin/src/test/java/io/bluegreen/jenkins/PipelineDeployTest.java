@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -125,6 +126,18 @@ class PipelineDeployTest {
         String state = run("curl", "-fsS", "http://127.0.0.1:8500/v1/kv/bluegreen/" + SERVICE + "/state?raw")
                 .orFail("reading the state");
         assertTrue(state.contains("\"mac\":\"hmac-sha256:"), "signed with the credential's key: " + state);
+        // Who did it: every record of the build names it and who started it.
+        String history = run("curl", "-fsS", "http://127.0.0.1:8500/v1/kv/bluegreen/" + SERVICE + "/history?recurse")
+                .orFail("reading the history");
+        java.util.List<String> records = java.util.regex.Pattern.compile("\"Value\":\"([A-Za-z0-9+/=]+)\"")
+                .matcher(history)
+                .results()
+                .map(m -> new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8))
+                .toList();
+        String actor = "jenkins " + j.getURL() + run.getUrl() + " by ";
+        assertTrue(
+                records.stream().filter(r -> r.contains(actor)).count() >= 4,
+                "the build's deploys, its rollback and its rolled-back deploy name " + actor + ": " + records);
     }
 
     /**

@@ -12,11 +12,11 @@ import io.bluegreen.core.spec.InvalidSpecException;
  * How to reach the systems, from the ecosystem's own variables: {@code DOCKER_HOST},
  * {@code CONSUL_HTTP_ADDR}, {@code CONSUL_HTTP_TOKEN}, {@code REGISTRY_USERNAME} /
  * {@code REGISTRY_PASSWORD}, and Docker's own config folder for {@code docker login} credentials; and how what is saved
- * in Consul is signed ({@link Saving}).
+ * in Consul is signed ({@link Saving}); and who acts ({@link Actor}: {@code BLUEGREEN_ACTOR}, else the user and host).
  */
 public record Connections(String dockerHost, URI consul, Optional<Secret> consulToken,
                           Optional<String> registryUsername, Optional<Secret> registryPassword, Path dockerConfig,
-                          Saving saving) {
+                          Saving saving, Actor actor) {
     /** Shorter keys are refused: the key must not be guessable. */
     public static final int MIN_STATE_KEY_LENGTH = 32;
     private static final int MAX_STATE_KEY_LENGTH = 4096;
@@ -49,10 +49,28 @@ public record Connections(String dockerHost, URI consul, Optional<Secret> consul
         Path ledger = nonEmpty(env.get("BLUEGREEN_STATE_DIR")).map(Path::of)
                 .orElseGet(() -> nonEmpty(env.get("XDG_STATE_HOME")).map(Path::of).orElse(Path.of(home, ".local", "state"))
                         .resolve("bluegreen"));
+        Actor actor = null;
+        try {
+            actor = nonEmpty(env.get("BLUEGREEN_ACTOR")).map(Actor::new).orElseGet(() -> Actor.user(
+                    env.getOrDefault("USER", System.getProperty("user.name")), hostName(env)));
+        } catch (InvalidSpecException e) {
+            problems.addAll(e.problems());
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        return new Connections(docker, consul, token, user, password, dockerConfig, new Saving(stateKey, ledger));
+        return new Connections(docker, consul, token, user, password, dockerConfig, new Saving(stateKey, ledger), actor);
+    }
+
+    /** The machine's name as its shell gives it ({@code HOSTNAME}), else as the JDK resolves it. */
+    private static String hostName(Map<String, String> env) {
+        return nonEmpty(env.get("HOSTNAME")).orElseGet(() -> {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                return "localhost";
+            }
+        });
     }
 
     /** {@code BLUEGREEN_STATE_KEY}, or the file {@code BLUEGREEN_STATE_KEY_FILE} names (not both); never echoed. */

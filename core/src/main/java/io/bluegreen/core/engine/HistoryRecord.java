@@ -7,11 +7,13 @@ import java.util.List;
  * {@code bluegreen/S/history/<id>}: one deploy, rollback or repair, whatever its outcome. {@code flip} holds the
  * measured switch of a deploy that flipped; records written before it existed, and operations without a flip,
  * have none. {@code recipe}: how a release's replicas were started (records before it existed have none).
+ * {@code actor}: who ran it ({@link Actor}; records before it existed name nobody).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HistoryRecord(String id, String kind, String outcome, String service, String version, String color,
                             String previousColor, String image, String digest, String startedAt, String endedAt,
-                            long durationMs, String reason, List<PhaseTiming> phases, FlipFigures flip, Recipe recipe) {
+                            long durationMs, String reason, List<PhaseTiming> phases, FlipFigures flip, Recipe recipe,
+                            String actor) {
 
     /** The kind of a heal server's record: what it decided and how that ended (the transition it ran has its own). */
     public static final String HEAL = "heal";
@@ -37,6 +39,7 @@ public record HistoryRecord(String id, String kind, String outcome, String servi
         private List<PhaseTiming> phases = List.of();
         private FlipFigures flip;
         private Recipe recipe;
+        private String actor;
 
         private Builder(String id, String kind, String service) {
             this.id = id;
@@ -92,9 +95,15 @@ public record HistoryRecord(String id, String kind, String outcome, String servi
             return this;
         }
 
+        /** Who ran it. */
+        public Builder by(Actor a) {
+            actor = a.name();
+            return this;
+        }
+
         public HistoryRecord build(String endedAt) {
             return new HistoryRecord(id, kind, outcome, service, version, color, previousColor, image, digest, startedAt,
-                    endedAt, (System.nanoTime() - startNanos) / 1_000_000, reason, phases, flip, recipe);
+                    endedAt, (System.nanoTime() - startNanos) / 1_000_000, reason, phases, flip, recipe, actor);
         }
     }
 

@@ -18,7 +18,7 @@ final class HistoryWriter {
         // A release's recipe goes with it, so `rollback --to` can start it again; a rollback or an abort starts nothing.
         boolean recipe = t.commit().colorState() != null
                 && (t.start().replicas().isPresent() || t.kind() == OperationKind.PROMOTE);
-        write(HistoryRecord.of(pc.operationId(), t.kind().label(), pc.service()).outcome(outcome.label())
+        write(HistoryRecord.of(pc.operationId(), t.kind().label(), pc.service()).by(sys.actor()).outcome(outcome.label())
                 .release(t.version(), t.image(), t.digest())
                 .colors(t.color().label(), t.previous() == null ? null : t.previous().label())
                 .started(startedAt, t0).reason(pc.redact(reason)).phases(pc.timings()).flip(flip)
@@ -28,7 +28,7 @@ final class HistoryWriter {
     /** An operation that failed before it had a plan: what it was asked to release, if anything. */
     void writeUnplanned(OperationKind kind, String version, String image, Outcome outcome, String reason, String startedAt,
                         long t0) {
-        write(HistoryRecord.of(pc.operationId(), kind.label(), pc.service()).outcome(outcome.label())
+        write(HistoryRecord.of(pc.operationId(), kind.label(), pc.service()).by(sys.actor()).outcome(outcome.label())
                 .release(version, image, null).started(startedAt, t0).reason(pc.redact(reason)).phases(pc.timings()));
     }
 

@@ -43,7 +43,7 @@ final class Repairer {
         });
         try {
             sys.store().appendHistory(service, HistoryRecord.of(DeployIds.next(sys.clock()), OperationKind.REPAIR.label(), service)
-                    .outcome(Outcome.REPAIRED.label()).release(j.version(), null, null).colors(j.target(), null)
+                    .by(sys.actor()).outcome(Outcome.REPAIRED.label()).release(j.version(), null, null).colors(j.target(), null)
                     .started(started, t0).reason(pc.redact(detail)).phases(pc.timings()).build(pc.now()));
         } catch (RuntimeException e) {
             pc.warn(Phase.REPAIR, "could not write the history record: " + e.getMessage());

@@ -16,10 +16,17 @@ import java.util.function.Function;
 
 /**
  * The ports the engine drives, wired once per run: {@code routerFor} opens the router a state or transition refers to,
- * {@code metrics} the metrics store a spec's analysis names; {@code prober} requests the proxy's public address.
+ * {@code metrics} the metrics store a spec's analysis names; {@code prober} requests the proxy's public address;
+ * {@code actor}, who the history records say acted.
  */
 public record Systems(ReplicaCluster cluster, ImageStore images, ServiceRegistry registry, StateStore store,
                       ServiceLock lock, Function<RouterSpec, TrafficRouter> routerForSpec,
                       Function<RouterRef, TrafficRouter> routerFor, HookRunner hooks, Redactor redactor,
-                      Clock clock, Function<URI, MetricsSource> metrics, Prober prober) {
+                      Clock clock, Function<URI, MetricsSource> metrics, Prober prober, Actor actor) {
+
+    /** The same systems, acting as {@code a}. */
+    public Systems withActor(Actor a) {
+        return new Systems(cluster, images, registry, store, lock, routerForSpec, routerFor, hooks, redactor, clock, metrics,
+                prober, a);
+    }
 }

@@ -215,7 +215,8 @@ public final class Healer {
     }
 
     private void record(String service, HealDecision d, HealOutcome.Result outcome, String reason, long t0) {
-        sys.store().appendHistory(service, HistoryRecord.of(DeployIds.next(sys.clock()), HistoryRecord.HEAL, service).outcome(outcome.label())
+        sys.store().appendHistory(service, HistoryRecord.of(DeployIds.next(sys.clock()), HistoryRecord.HEAL, service).by(sys.actor())
+                .outcome(outcome.label())
                 .colors(d.color() == null ? null : d.color().label(), null)
                 .started(Instant.now().minusNanos(System.nanoTime() - t0).toString(), t0)
                 .reason(sys.redactor().redact(d.action().label() + ": " + reason)).build(Instant.now().toString()));

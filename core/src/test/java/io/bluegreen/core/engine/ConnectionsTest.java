@@ -33,6 +33,22 @@ public class ConnectionsTest {
     }
 
     @Test
+    public void theActorIsBluegreenActorElseTheUserAtTheHost() {
+        assertEquals(new Actor("alice@build-7"), Connections.fromEnvironment(Map.of("USER", "alice", "HOSTNAME", "build-7")).actor());
+        assertEquals(new Actor("jenkins https://ci/job/vote/12/ by bob"), Connections.fromEnvironment(Map.of("USER", "alice",
+                "BLUEGREEN_ACTOR", "jenkins https://ci/job/vote/12/ by bob")).actor());
+        for (String bad : new String[] {"two\nlines", "x".repeat(201), "be\u0007ll"}) {
+            try {
+                Connections.fromEnvironment(Map.of("BLUEGREEN_ACTOR", bad));
+                fail(bad);
+            } catch (InvalidSpecException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("BLUEGREEN_ACTOR: must be 1 to 200 characters on one line"));
+            }
+        }
+        assertEquals("heal worker in alice@build-7", new Actor("alice@build-7").acting("heal worker").name());
+    }
+
+    @Test
     public void badValuesAreNamed() {
         for (Map<String, String> env : new Map[] {Map.of("CONSUL_HTTP_ADDR", "ftp://x"), Map.of("DOCKER_HOST", "npipe:////./pipe"),
                 Map.of("REGISTRY_USERNAME", "only-user"), Map.of("CONSUL_HTTP_ADDR", "http://u:p@host:8500")}) {

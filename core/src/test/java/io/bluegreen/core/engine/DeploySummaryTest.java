@@ -60,7 +60,7 @@ public class DeploySummaryTest {
     public void aRolledBackDeployCarriesItsReason() throws Exception {
         HistoryRecord h = new HistoryRecord("d3", "deploy", "rolled-back", "vote", "v3", "blue", "green",
                 "127.0.0.1:5000/vote:v3", null, "2026-01-01T00:00:00Z", "2026-01-01T00:00:30Z", 30000,
-                "gate: 0 of 2 replicas passed within 30s", PHASES, null, null);
+                "gate: 0 of 2 replicas passed within 30s", PHASES, null, null, null);
         DeploySummary s = DeploySummary.failed(h, "v2", List.of("pre-promotion hook failed: GET http://127.0.0.1:18081/ (expect 200): request 1 of 1 answered 500"));
         assertFalse(s.isSucceeded());
         assertEquals("rolled-back", s.getOutcome());

@@ -1,5 +1,6 @@
 package io.bluegreen.core.consul.format;
 
+import io.bluegreen.core.engine.Actor;
 import io.bluegreen.core.engine.FlipFigures;
 import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.OperationKind;
@@ -41,7 +42,7 @@ final class HistoryFormat {
                         p.phase(), "ms", p.ms(), "outcome", p.outcome())).toList())
                 .put("flip", f == null ? null : new Tree().put("flipMs", f.flipMs()).put("requests", f.requests())
                         .put("failed", f.failed()).put("longestGapMs", f.longestGapMs()).map())
-                .put("recipe", r.recipe() == null ? null : StateFormat.recipe(r.recipe())).map();
+                .put("recipe", r.recipe() == null ? null : StateFormat.recipe(r.recipe())).put("actor", r.actor()).map();
     }
 
     static HistoryRecord read(SpecNode n, String service, String id) {
@@ -73,9 +74,11 @@ final class HistoryFormat {
         }
         FlipFigures flip = n.has("flip") ? flip(n.child("flip")) : null;
         Recipe recipe = n.has("recipe") ? StateFormat.recipe(n.child("recipe")) : null;
+        // Records from before the actor was kept name nobody.
+        String actor = n.has("actor") ? actor(n) : null;
         n.rejectUnknown();
         return new HistoryRecord(readId, kind, outcome, named, version, color, previousColor, image, digest, startedAt,
-                endedAt, durationMs, reason, List.copyOf(phases), flip, recipe);
+                endedAt, durationMs, reason, List.copyOf(phases), flip, recipe, actor);
     }
 
     private static FlipFigures flip(SpecNode f) {
@@ -85,6 +88,16 @@ final class HistoryFormat {
         Long gap = f.has("longestGapMs") ? f.wholeNumber("longestGapMs", 0, MAX_MS, null) : null;
         f.rejectUnknown();
         return new FlipFigures(ms, requests, failed, gap);
+    }
+
+    /** One line, as {@link Actor} allows it: it reaches a terminal and the dashboard. */
+    private static String actor(SpecNode n) {
+        String s = n.string("actor").orElse("");
+        if (s.isBlank() || s.length() > Actor.MAX_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
+            n.problem("actor", "is not 1 to " + Actor.MAX_LENGTH + " characters on one line");
+            return null;
+        }
+        return s;
     }
 
     private static String text(SpecNode n, String key) {

@@ -212,6 +212,21 @@ public class SavedRecordsTest {
         assertTrue(m, m.contains("recipe.verifyUrl: 'file:///etc/passwd' is not an http(s) URL"));
     }
 
+    /** Who acted; a record from before it was kept names nobody, and what is read back is one line. */
+    @Test
+    public void aHistoryRecordKeepsItsActor() {
+        SavedRecords r = records(Optional.empty());
+        String key = "bluegreen/vote/history/20261201-101000-0c2d";
+        String id = "20261201-101000-0c2d";
+        assertEquals(null, r.readHistory(key, "vote", id, fixture("format1-history.json")).actor());
+        String json = fixture("format1-history.json").replaceFirst("\\{", "{\"actor\":\"heal worker in alice@build-7\",");
+        HistoryRecord h = r.readHistory(key, "vote", id, json);
+        assertEquals("heal worker in alice@build-7", h.actor());
+        assertEquals(h, r.readHistory(key, "vote", id, r.writeHistory(key, "vote", h)));
+        String forged = fixture("format1-history.json").replaceFirst("\\{", "{\"actor\":\"x\\\\u001b[31m\",");
+        assertTrue(refused(() -> r.readHistory(key, "vote", id, forged)).getMessage().contains("actor: is not 1 to 200 characters"));
+    }
+
     /** Names only, never values; absent (an older recipe) is "not recorded", an empty list "none". */
     @Test
     public void aRecipeKeepsItsEnvironmentsNamesAndTellsNoneFromNotRecorded() {

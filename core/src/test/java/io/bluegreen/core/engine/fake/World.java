@@ -42,7 +42,8 @@ public final class World {
         this.cluster = new FakeCluster(faults, startsPartOfADeploy);
         // Both router lookups answer the one proxy, whatever spec or recorded state asks for it.
         this.systems = new Systems(cluster, images, registry, store, lock, spec -> router, state -> router,
-                hooks, new Redactor(List.of()), new TickingClock(), uri -> metrics, World::noProxyAddress);
+                hooks, new Redactor(List.of()), new TickingClock(), uri -> metrics, World::noProxyAddress,
+                new io.bluegreen.core.engine.Actor("tester@fake-world"));
     }
 
     /** The fakes' proxy has no public address: a plan that probes one is a test's mistake. */
