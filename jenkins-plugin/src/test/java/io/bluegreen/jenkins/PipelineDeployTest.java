@@ -129,7 +129,7 @@ class PipelineDeployTest {
         // Who did it: every record of the build names it and who started it.
         String history = run("curl", "-fsS", "http://127.0.0.1:8500/v1/kv/bluegreen/" + SERVICE + "/history?recurse")
                 .orFail("reading the history");
-        java.util.List<String> records = java.util.regex.Pattern.compile("\"Value\":\"([A-Za-z0-9+/=]+)\"")
+        java.util.List<String> records = java.util.regex.Pattern.compile("\"Value\":\\s*\"([A-Za-z0-9+/=]+)\"")
                 .matcher(history)
                 .results()
                 .map(m -> new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8))
