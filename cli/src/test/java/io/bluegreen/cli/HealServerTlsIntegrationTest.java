@@ -177,8 +177,8 @@ public class HealServerTlsIntegrationTest {
                         dir.resolve("not-a-cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString()),
                 List.of("--tls-cert: cannot read", "--tls-cert", dir.resolve("missing.pem").toString(), "--tls-key",
                         dir.resolve("key.pem").toString()),
-                List.of("--metrics-listen: 10.255.255.1 is not a loopback address and there is no --tls-cert", "--metrics-listen",
-                        "10.255.255.1:0"))) {
+                List.of("--metrics-listen: 0.0.0.0 is not a loopback address and there is no --tls-cert", "--metrics-listen",
+                        "0.0.0.0:0"))) {
             List<String> args = new java.util.ArrayList<>(List.of("heal-server", "--listen", "127.0.0.1:0", "-s", svc.name()));
             args.addAll(c.subList(1, c.size()));
             CliRun r = CliRun.run(env(), "", args.toArray(String[]::new));
@@ -190,8 +190,8 @@ public class HealServerTlsIntegrationTest {
                         .forEach(l -> assertFalse("a key's bytes were printed", r.all().contains(l)));
             }
         }
-        CliRun open = CliRun.run(env(), "", "heal-server", "--listen", "10.255.255.1:8765", "-s", svc.name());
+        CliRun open = CliRun.run(env(), "", "heal-server", "--listen", "0.0.0.0:8765", "-s", svc.name());
         assertEquals(open.all(), 2, open.exit());
-        assertTrue(open.all(), open.err().contains("--listen: 10.255.255.1 is not a loopback address and there is no --tls-cert"));
+        assertTrue(open.all(), open.err().contains("--listen: 0.0.0.0 is not a loopback address and there is no --tls-cert"));
     }
 }
