@@ -2,13 +2,12 @@ package io.bluegreen.core.engine;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * A heal's replacement of failed replicas of one color: new replicas from the recorded recipe and a surviving
- * replica's environment, gated, routed if the color is active, committed; only then are the failed ones retired.
+ * replica's environment ({@link RecordedEnvironment}), gated, routed if the color is active, committed; only then are the failed ones retired.
  * Where the cluster cannot start part of a deploy, the planner renews the whole color instead.
  */
 public final class ReplicaReplacement {
@@ -45,16 +44,11 @@ public final class ReplicaReplacement {
                                 + " replicas recovered or were replaced meanwhile", 0);
                         return Optional.empty();
                     }
-                    return Planner.replace(observed, color, failedIds, environment(observed, color), opId, due);
+                    ColorState cs = observed.state().color(color).orElseThrow(() -> new RefusedException("the state of "
+                            + service + " records no " + color.label() + " color"));
+                    return Planner.replace(observed, color, failedIds, RecordedEnvironment.copy(observed, cs, sys.cluster()),
+                            opId, due);
                 });
         return new TransitionRunner(sys).run(pc, request).started().stream().map(Replica::id).toList();
-    }
-
-    /** The user environment of the color's deploy, copied from one of its replicas (the state keeps none: secrets). */
-    private Map<String, String> environment(Observed observed, Color color) {
-        String deployId = observed.state().color(color).map(ColorState::deployId).orElse("");
-        Replica template = observed.replicaOf(deployId).orElseThrow(() -> new PhaseFailure("no container of deploy " + deployId
-                        + " is left to copy its environment from; only a redeploy can help"));
-        return sys.cluster().userEnvironment(template);
     }
 }

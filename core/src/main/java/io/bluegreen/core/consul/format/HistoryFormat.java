@@ -6,6 +6,7 @@ import io.bluegreen.core.engine.HistoryRecord;
 import io.bluegreen.core.engine.OperationKind;
 import io.bluegreen.core.engine.Phase;
 import io.bluegreen.core.engine.Recipe;
+import io.bluegreen.core.spec.InvalidSpecException;
 import io.bluegreen.core.spec.SpecNode;
 import io.bluegreen.core.spec.SpecReader;
 import java.util.ArrayList;
@@ -92,12 +93,12 @@ final class HistoryFormat {
 
     /** One line, as {@link Actor} allows it: it reaches a terminal and the dashboard. */
     private static String actor(SpecNode n) {
-        String s = n.string("actor").orElse("");
-        if (s.isBlank() || s.length() > Actor.MAX_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
+        try {
+            return new Actor(n.string("actor").orElse("")).name();
+        } catch (InvalidSpecException e) {
             n.problem("actor", "is not 1 to " + Actor.MAX_LENGTH + " characters on one line");
             return null;
         }
-        return s;
     }
 
     private static String text(SpecNode n, String key) {

@@ -16,6 +16,7 @@ import io.bluegreen.core.spec.AnalysisSpec;
 import io.bluegreen.core.spec.PromotionSpec;
 import io.bluegreen.core.spec.SpecNode;
 import io.bluegreen.core.spec.SpecReader;
+import io.bluegreen.core.spec.StopSpec;
 import io.bluegreen.core.spec.TargetSpec;
 import java.time.Duration;
 import java.util.List;
@@ -233,7 +234,7 @@ final class StateFormat {
         // Recipes from before the spec's stop have none: Docker's own.
         Recipe.Stop stop = new Recipe.Stop(r.has("stopSignal")
                 ? r.matching("stopSignal", SpecReader.STOP_SIGNAL, "is not a signal such as SIGTERM", null) : null,
-                duration(r, "stopTimeout"));
+                r.has("stopTimeout") ? requiredDuration(r, "stopTimeout", Duration.ZERO, StopSpec.MAX_TIMEOUT) : null);
         r.rejectUnknown();
         return new Recipe(port, host, path, interval, timeout, passes, deadline,
                 new Recipe.Verification(window, url, maxFlipFailures), networks, environment, stop);

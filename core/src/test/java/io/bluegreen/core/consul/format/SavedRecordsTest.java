@@ -251,6 +251,8 @@ public class SavedRecordsTest {
                 fixture("format1-history.json")).recipe().stop());
         String badStop = stop.replace("SIGQUIT", "SIGQUIT; reboot");
         assertTrue(refused(() -> r.readHistory(key, "vote", id, badStop)).getMessage().contains("recipe.stopSignal"));
+        String longStop = stop.replace("\"stopTimeout\":\"3s\"", "\"stopTimeout\":\"99h\"");
+        assertTrue(refused(() -> r.readHistory(key, "vote", id, longStop)).getMessage().contains("recipe.stopTimeout: must be from 0s to 10m"));
         String bad = fixture("format1-history.json").replace("\"verifyWindow\":\"3s\"",
                 "\"verifyWindow\":\"3s\",\"environment\":[\"A=secret\"]");
         String m = refused(() -> r.readHistory(key, "vote", id, bad)).getMessage();
