@@ -92,7 +92,7 @@ public class DeployBench {
         t.put("health", Map.of("interval", interval, "passes", 1, "deadline", "120s"));
         t.put("verify", Map.of("window", "0"));
         t.put("standby", Map.of("keep", "0"));
-        t.put("router", Map.of("type", "nginx", "nginx", Map.of("upstreamFile", upstream.toString(), "configFile", config.toString())));
+        t.put("router", Map.of("type", "nginx", "nginx", Map.of("mode", "reload", "upstreamFile", upstream.toString(), "configFile", config.toString())));
         if (spread) {
             List<Map<String, Object>> list = new ArrayList<>();
             for (String[] e : engines) {

@@ -8,7 +8,7 @@ import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.proxy.HaproxyRouter;
-import io.bluegreen.core.proxy.NginxRouter;
+import io.bluegreen.core.proxy.NginxReloadRouter;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.SpecReader;
 import java.io.IOException;
@@ -150,8 +150,8 @@ public final class FlipBench {
         // HAProxy row run right after them stalled on SYN retransmissions (HAProxy's timers: 1 s connects, 2 s
         // connect timeouts) in all five runs of that order, with a server maxconn or without: a measure of what the
         // rows before left, not of the flip.
-        TrafficRouter nginx = new NginxRouter(Path.of(ngx.get("upstreamFile")), Path.of(ngx.get("configFile")), "nginx");
-        TrafficRouter nokeep = new NginxRouter(Path.of(noKeepalive.get("upstreamFile")),
+        TrafficRouter nginx = new NginxReloadRouter(Path.of(ngx.get("upstreamFile")), Path.of(ngx.get("configFile")), "nginx");
+        TrafficRouter nokeep = new NginxReloadRouter(Path.of(noKeepalive.get("upstreamFile")),
                 Path.of(noKeepalive.get("configFile")), "nginx");
         if (System.nanoTime() < deadline) {
             rows.add(run("nginx (the tool: checked reload)", ngx.get("url"), CONNECTIONS, blue, green,

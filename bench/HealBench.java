@@ -53,7 +53,7 @@ public class HealBench {
                     "push", true, "replicas", 2, "containerPort", 8080,
                     "health", Map.of("interval", "1s", "passes", 1, "deadline", "30s"),
                     "verify", Map.of("window", "1s"),
-                    "router", Map.of("type", "nginx", "nginx", Map.of("upstreamFile", upstream.toString(), "configFile", config.toString())));
+                    "router", Map.of("type", "nginx", "nginx", Map.of("mode", "reload", "upstreamFile", upstream.toString(), "configFile", config.toString())));
             new Deployer(bg.systems(), e -> { }).deploy(SpecReader.fromTree(tree, root, Map.of()));
         }
         Thread load = new Thread(() -> load(proxyUrl), "load");

@@ -22,7 +22,8 @@ started_engines=0
 if ! scripts/engines.sh status >/dev/null 2>&1; then started_engines=1; fi
 engines=$(scripts/engines.sh up 3 | awk '{printf "%s%s %s %s", (NR>1?",":""), $1, $2, $3}')
 SERVICE=bench-deploy
-paths=$(scripts/nginx-proxy.sh start "$SERVICE" 18095 "$SERVICE")
+# reload mode: the naive deploy it is compared with rewrites an upstream block and reloads
+paths=$(BLUEGREEN_NGINX_MODE=reload scripts/nginx-proxy.sh start "$SERVICE" 18095 "$SERVICE")
 upstream=$(echo "$paths" | sed -n 's/^upstreamFile=//p')
 config=$(echo "$paths" | sed -n 's/^configFile=//p')
 cleanup() {

@@ -36,7 +36,7 @@ start_proxy() {
   if [ "$MODE" = cascade ]; then
     paths=$(scripts/haproxy-proxy.sh start "$SERVICE" "$PORT" "$SERVICE")
   else
-    paths=$(scripts/nginx-proxy.sh start "$SERVICE" "$PORT" "$SERVICE")
+    paths=$(BLUEGREEN_NGINX_MODE=reload scripts/nginx-proxy.sh start "$SERVICE" "$PORT" "$SERVICE")
   fi
 }
 cleanup() {

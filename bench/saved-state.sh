@@ -52,7 +52,7 @@ for tag in v1 v2; do
 done
 for kind in signed unsigned; do
   remove_service "bench-$kind"
-  paths=$(scripts/nginx-proxy.sh start "bench-$kind" "${PORT[$kind]}" "bench-$kind")
+  paths=$(BLUEGREEN_NGINX_MODE=reload scripts/nginx-proxy.sh start "bench-$kind" "${PORT[$kind]}" "bench-$kind")
   for tag in v1 v2; do
     cat >"$WORK/$kind-$tag.yml" <<YAML
 service: bench-$kind
@@ -66,7 +66,7 @@ standby: { keep: 1h }
 router:
   type: nginx
   drain: 0
-  nginx: { upstreamFile: $(echo "$paths" | sed -n 's/^upstreamFile=//p'), configFile: $(echo "$paths" | sed -n 's/^configFile=//p') }
+  nginx: { mode: reload, upstreamFile: $(echo "$paths" | sed -n 's/^upstreamFile=//p'), configFile: $(echo "$paths" | sed -n 's/^configFile=//p') }
 YAML
     run "$kind" deploy -f "$WORK/$kind-$tag.yml" >/dev/null
   done

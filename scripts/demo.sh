@@ -84,8 +84,13 @@ step "1/6 setting up: Docker engine, registry 127.0.0.1:5000, Consul 127.0.0.1:8
 scripts/stack.sh up
 
 step "2/6 starting nginx on 127.0.0.1:$PORT in front of the vote service"
+# runtime mode (flips without a reload); an nginx left by an older demo in reload mode is replaced
+if [ "$(sed -n 's/^# mode: //p' "$STATE/nginx/vote/nginx.conf" 2>/dev/null)" = reload ]; then
+  scripts/nginx-proxy.sh stop vote 2>/dev/null || true
+fi
 scripts/nginx-proxy.sh start vote "$PORT" vote >/dev/null
-echo "nginx config: .stack/nginx/vote/nginx.conf (bluegreen owns .stack/nginx/vote/upstreams/vote.conf)"
+echo "nginx config: .stack/nginx/vote/nginx.conf, runtime mode: bluegreen flips it through .stack/nginx/vote/admin/admin.sock"
+echo "  (no reload) and keeps the route nginx loads at start in .stack/nginx/vote/routes/vote.servers"
 start_heal_server
 
 step "3/6 deploying vote v1, then voting through nginx"

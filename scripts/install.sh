@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real parts the tool drives (Docker Engine, a v2 registry, Consul, nginx, HAProxy, Prometheus)
+# Installs the real parts the tool drives (Docker Engine, a v2 registry, Consul, nginx with its Lua module, HAProxy,
+# Prometheus)
 # and the browser the dashboard is tested in (Chromium),
 # and the small tools the example app (and its Redis store) and the benchmarks use. Idempotent: installs only what is missing.
 set -euo pipefail
@@ -10,6 +11,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 { [ -x /usr/sbin/dockerd ] || [ -x /usr/bin/dockerd ]; } && [ -x /usr/bin/docker ] || need+=(docker.io)
 have docker-registry || need+=(docker-registry)
 have nginx || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+# nginx's runtime mode (flips without a reload): Debian's Lua module (with lua-resty-core and the NDK it loads)
+[ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || need+=(libnginx-mod-http-lua)
 have haproxy || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 # (grep without -q reads the whole list: with -q, busybox can die of SIGPIPE and pipefail reports failure)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || need+=(busybox-static)

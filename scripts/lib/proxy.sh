@@ -30,6 +30,7 @@ command -v "$KIND" >/dev/null || die "$KIND is not installed (scripts/install.sh
 mkdir -p "$STATE"
 STATE=$(cd "$STATE" && pwd)
 DIR=$STATE/$KIND/$name
+TARGET=$STATE/prometheus/targets/$KIND-$name.json   # the instance's metrics, for the stack's Prometheus
 
 # alive, wait_gone and the other process helpers.
 . "$ROOT/scripts/lib/process.sh"
@@ -62,4 +63,28 @@ report_status() {
     echo "$name not running"
     return 3
   fi
+}
+
+# free_port: a loopback TCP port no socket uses (at most 50 tries); the metrics listener's port. Taken below the
+# kernel's ephemeral range, where an outgoing connection's own port could make nginx's or HAProxy's bind fail.
+free_port() {
+  local p i low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  [[ $low =~ ^[0-9]+$ ]] && [ "$low" -gt 11024 ] || low=32768
+  for i in $(seq 1 50); do
+    p=$((10000 + RANDOM % (low - 10000)))
+    [ "$p" = "$port" ] && continue
+    [ "$p" = "$preview_port" ] && continue
+    [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ] && { printf '%s' "$p"; return 0; }
+  done
+  die "found no free loopback port for the metrics listener in 50 tries"
+}
+
+# write_target PORT: the metrics listener as a Prometheus target, written atomically (file_sd reads whole files);
+# labels name the instance.
+write_target() {
+  mkdir -p "$(dirname "$TARGET")"
+  printf '[{"targets":["127.0.0.1:%s"],"labels":{"job":"%s","%s":"%s","service":"%s"}}]\n' \
+    "$1" "$KIND" "$KIND" "$name" "$service" >"$TARGET.tmp"
+  mv -f "$TARGET.tmp" "$TARGET"
 }

@@ -3,9 +3,11 @@ package io.bluegreen.core.heal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaUsage;
+import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.ReplicaCluster;
 import io.bluegreen.core.engine.port.MetricsSource;
+import io.bluegreen.core.engine.port.TrafficSeries;
 import io.bluegreen.core.spec.SpecReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,12 +51,6 @@ public final class Dashboard {
     private static final ExecutorService SAMPLER = daemons(1, "dashboard-sampler");
     private static final Map<String, String> FILES = Map.of("/dashboard/", "index.html; text/html",
             "/dashboard/app.js", "app.js; text/javascript", "/dashboard/style.css", "style.css; text/css");
-    /**
-     * The plotted series per service: HAProxy's exporter per backend (the service's name). HAProxy 2.6 exports no
-     * latency histogram, so the plot is its average response time over the last 1024 requests, not a p99.
-     */
-    static final Map<String, String> SERIES = seriesQueries();
-
     private final List<String> services;
     private final Systems sys;
     private final Function<String, ReplicaCluster> clusters;
@@ -79,15 +75,6 @@ public final class Dashboard {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    private static Map<String, String> seriesQueries() {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("requests", "sum(rate(haproxy_backend_http_responses_total{proxy=\"%s\"}[10s]))");
-        q.put("errors", "sum(rate(haproxy_backend_http_responses_total{proxy=\"%1$s\",code=\"5xx\"}[10s]))"
-                + " / sum(rate(haproxy_backend_http_responses_total{proxy=\"%1$s\"}[10s]))");
-        q.put("responseTime", "max(haproxy_backend_response_time_average_seconds{proxy=\"%s\"})");
-        return q;
     }
 
     /** A response: status, content type and body. */
@@ -208,9 +195,24 @@ public final class Dashboard {
             out.put("error", "the heal server was started without --prometheus");
             return out;
         }
-        SERIES.forEach((name, q) -> {
+        Optional<TrafficSeries> series;
+        try {
+            ServiceState state = sys.store().readState(service).value();
+            series = state == null || state.router() == null ? Optional.empty()
+                    : sys.routerFor().apply(state.router()).metrics();
+        } catch (RuntimeException e) {
+            out.put("error", sys.redactor().redact(String.valueOf(e.getMessage())));
+            return out;
+        }
+        if (series.isEmpty()) {
+            out.put("error", "the service's router exports no traffic figures (HAProxy and nginx in runtime mode do)");
+            return out;
+        }
+        TrafficSeries q = series.get();
+        out.put("labels", Map.of("responseTime", q.responseTimeLabel()));
+        Map.of("requests", q.requests(), "errors", q.errorShare(), "responseTime", q.responseTime()).forEach((name, query) -> {
             try {
-                out.put(name, prometheus.get().range(q.formatted(service), from, to, STEP));
+                out.put(name, prometheus.get().range(query, from, to, STEP));
             } catch (RuntimeException e) {
                 out.put(name, List.of());
                 out.put("error", String.valueOf(e.getMessage()));

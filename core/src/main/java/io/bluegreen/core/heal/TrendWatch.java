@@ -6,6 +6,7 @@ import io.bluegreen.core.engine.Instance;
 import io.bluegreen.core.engine.ServiceState;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.engine.port.MetricsSource;
+import io.bluegreen.core.engine.port.TrafficSeries;
 import io.bluegreen.core.spec.Durations;
 import io.bluegreen.core.spec.AnalysisSpec;
 import java.time.Duration;
@@ -19,25 +20,19 @@ import java.util.function.Consumer;
 
 /**
  * The heal server's trend rule for one service, looking every interval at the active color: a replica whose Consul
- * check flaps ({@link Flaps}: {@value #FLAPS} changes of verdict within a minute, passing now); behind HAProxy, a
+ * check flaps ({@link Flaps}: {@value #FLAPS} changes of verdict within a minute, passing now); behind a router that exports its traffic (HAProxy, nginx in runtime mode), a
  * release of the last ten minutes failing more than its warm standby did, and a replica standing out from its siblings
- * in Prometheus ({@link Trends}; HAProxy's exporter names each server by its endpoint). The same finding
+ * in Prometheus ({@link Trends}; the router's exporter, HAProxy's or nginx's, names each server by its endpoint). The same finding
  * {@code rounds} rounds in a row hands a {@code replace-degraded} or {@code rollback-degraded} decision to the
  * service's heal worker, which runs it through the transition runner like any heal (one at a time, rate-limited).
  * Bounded: one round per interval, each query bounded by the client.
  */
 final class TrendWatch implements AutoCloseable {
-    static final String LATENCY = "max(haproxy_server_response_time_average_seconds{proxy=\"%s\",server=\"%s\"})";
-    /** A whole color's 5xx share over a window, ending {@code offset} ago (empty: now). */
-    static final String COLOR_ERRORS = "sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=~\"%2$s\",code=\"5xx\"}[%3$s]%4$s))"
-            + " / sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=~\"%2$s\"}[%3$s]%4$s))";
     /** How long after a release a whole color degrading is rolled back to the standby (later it is a heal's business). */
     static final Duration RELEASE_WINDOW = Duration.ofMinutes(10);
     /** A check that changed its verdict this often within the window flaps: its replica is replaced while it passes. */
     static final int FLAPS = 4;
     static final Duration FLAP_WINDOW = Duration.ofMinutes(1);
-    static final String ERRORS = "sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\",code=\"5xx\"}[%3$s]))"
-            + " / sum(rate(haproxy_server_http_responses_total{proxy=\"%1$s\",server=\"%2$s\"}[%3$s]))";
     private final String service;
     private final Systems sys;
     private final MetricsSource metrics;
@@ -115,25 +110,25 @@ final class TrendWatch implements AutoCloseable {
                     List.of(flapping.get()), "trend: " + finding));
             return;
         }
-        Optional<String> metricsName = state.router() == null ? Optional.empty()
-                : sys.routerFor().apply(state.router()).metricsName();
-        if (metricsName.isEmpty()) {
+        Optional<TrafficSeries> series = state.router() == null ? Optional.empty()
+                : sys.routerFor().apply(state.router()).metrics();
+        if (series.isEmpty()) {
             suspect = null;
             streak = 0;
-            return; // the figures below come from HAProxy's exporter
+            return; // the figures below come from the router's exporter
         }
-        String proxy = metricsName.get();
-        Optional<String> release = degradedRelease(state, active.get(), cs, proxy);
+        TrafficSeries q = series.get();
+        Optional<String> release = degradedRelease(state, active.get(), cs, q);
         if (release.isPresent()) {
             held("color:" + active.get().label(), release.get(), new HealDecision(HealDecision.Action.ROLLBACK_DEGRADED,
                     active.get(), cs.replicaIds(), "trend: " + release.get()));
             return;
         }
         Optional<Trends.Outlier> o = Trends.outlier("average response time (s)",
-                        values(cs, endpoint -> LATENCY.formatted(proxy, endpoint)), settings.ratio(),
+                        values(cs, q::serverLatency), settings.ratio(),
                         settings.latencyFloor().toMillis() / 1000.0)
                 .or(() -> Trends.outlier("5xx share over " + Durations.format(settings.window()),
-                        values(cs, endpoint -> ERRORS.formatted(proxy, endpoint, Durations.format(settings.window()))),
+                        values(cs, endpoint -> q.serverErrorShare(endpoint, Durations.format(settings.window()))),
                         settings.ratio(), settings.errorFloor()));
         if (o.isEmpty()) {
             suspect = null;
@@ -169,7 +164,7 @@ final class TrendWatch implements AutoCloseable {
      * standby did before it (over the same window, ending when the release started), above the floor and by more than
      * the ratio: what to say, or empty.
      */
-    private Optional<String> degradedRelease(ServiceState state, Color active, ColorState cs, String proxy) {
+    private Optional<String> degradedRelease(ServiceState state, Color active, ColorState cs, TrafficSeries q) {
         Optional<ColorState> standby = state.color(active.other());
         if (standby.isEmpty() || standby.get().standbyUntil() == null || cs.since() == null || cs.endpoints().isEmpty()) {
             return Optional.empty();
@@ -179,11 +174,11 @@ final class TrendWatch implements AutoCloseable {
             return Optional.empty();
         }
         String window = Durations.format(settings.window());
-        OptionalDouble now = metrics.query(COLOR_ERRORS.formatted(proxy, String.join("|", cs.endpoints()), window, ""));
+        OptionalDouble now = metrics.query(q.errorShare(String.join("|", cs.endpoints()), window, ""));
         if (now.isEmpty() || Double.isNaN(now.getAsDouble()) || now.getAsDouble() <= settings.errorFloor()) {
             return Optional.empty();
         }
-        OptionalDouble before = metrics.query(COLOR_ERRORS.formatted(proxy, String.join("|", standby.get().endpoints()), window,
+        OptionalDouble before = metrics.query(q.errorShare(String.join("|", standby.get().endpoints()), window,
                 " offset " + Math.max(1, age.toSeconds()) + "s"));
         double b = before.isPresent() && !Double.isNaN(before.getAsDouble()) ? before.getAsDouble() : 0;
         if (now.getAsDouble() <= settings.ratio() * b) {

@@ -5,6 +5,7 @@ import io.bluegreen.core.engine.RouterRef;
 import io.bluegreen.core.engine.port.RouterException;
 import io.bluegreen.core.engine.port.SystemUnreachableException;
 import io.bluegreen.core.engine.port.TrafficRouter;
+import io.bluegreen.core.engine.port.TrafficSeries;
 import io.bluegreen.core.proxy.HaproxyServers.Server;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,8 +158,8 @@ public final class HaproxyRouter implements TrafficRouter {
     }
 
     @Override
-    public Optional<String> metricsName() {
-        return Optional.of(backend);
+    public Optional<TrafficSeries> metrics() {
+        return Optional.of(new HaproxySeries(backend));
     }
 
     @Override

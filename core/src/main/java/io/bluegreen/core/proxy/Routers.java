@@ -26,7 +26,8 @@ public final class Routers {
         @Override
         public List<String> snapshotProblems(RouterRef ref, String snapshot, String path) {
             return switch (ref.type()) {
-                case NginxOptions.TYPE -> NginxRouter.upstreamProblems(snapshot).stream().map(p -> path + ": " + p).toList();
+                case NginxOptions.TYPE -> (NginxOptions.runtime(ref) ? NginxRoute.parse(snapshot).problems()
+                        : NginxReloadRouter.upstreamProblems(snapshot)).stream().map(p -> path + ": " + p).toList();
                 case HaproxyOptions.TYPE -> HaproxyRouter.snapshotProblems(snapshot).stream().map(p -> path + ": " + p).toList();
                 default -> List.of(path + ": router type " + ref.type() + " takes no snapshot");
             };
@@ -40,7 +41,7 @@ public final class Routers {
         return switch (spec.type()) {
             case NGINX -> {
                 RouterSpec.Nginx n = spec.nginx().orElseThrow();
-                yield new NginxRouter(n.upstreamFile(), n.configFile(), n.binary());
+                yield new NginxOptions(n.upstreamFile(), n.mode()).router();
             }
             case HAPROXY -> {
                 RouterSpec.Haproxy h = spec.haproxy().orElseThrow();
@@ -74,7 +75,7 @@ public final class Routers {
         return switch (ref.type()) {
             case NginxOptions.TYPE -> {
                 NginxOptions n = NginxOptions.read(options, signing, problems);
-                yield n == null ? null : new NginxRouter(n.upstreamFile(), n.configFile(), n.binary());
+                yield n == null ? null : n.router();
             }
             case HaproxyOptions.TYPE -> {
                 HaproxyOptions h = HaproxyOptions.read(options, problems);

@@ -81,6 +81,16 @@ final class SavedOptions {
         return p == null ? null : p.toString();
     }
 
+    /** One of {@code allowed}, or empty when the option is absent. */
+    Optional<String> choice(String key, Set<String> allowed) {
+        Optional<String> v = raw(key);
+        if (v.isPresent() && !allowed.contains(v.get())) {
+            problem(key, "is not one of " + new java.util.TreeSet<>(allowed));
+            return Optional.empty();
+        }
+        return v;
+    }
+
     /** An admin socket: host:port, or an absolute path to a unix socket. */
     String socket(String key) {
         String s = raw(key).orElse(null);

@@ -120,8 +120,8 @@ final class ReleaseControlReader {
             p.problem("steps", "at most " + MAX_STEPS + " steps, got " + entries.size());
         }
         if (!entries.isEmpty() && !canSplit) {
-            p.problem("steps", "need router.type: haproxy (HAProxy shifts shares through server weights at run time;"
-                    + " nginx cannot change weights without a reload, and no router has no traffic to share)");
+            p.problem("steps", "need router.type: haproxy, or nginx in mode: runtime (they shift shares through server"
+                    + " weights at run time; nginx in reload mode cannot without a reload, and no router has no traffic to share)");
         }
         int last = 0;
         for (SpecNode s : entries) {

@@ -16,10 +16,23 @@ public record RouterSpec(Type type, Optional<Nginx> nginx, Optional<Haproxy> hap
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
     /**
-     * The tool owns {@code upstreamFile}; {@code configFile} is the whole config it checks and reloads. The preview
-     * route, when given, is a second upstream file the same config includes (upstream {@code SERVICE-preview}).
+     * The tool owns {@code upstreamFile}: the servers nginx loads at start (runtime mode), or the upstream block it
+     * includes (reload mode). The preview route, when given, is a second such file (upstream {@code SERVICE-preview}).
+     * {@code mode} says how a flip reaches nginx.
      */
-    public record Nginx(Path upstreamFile, Path configFile, String binary, Optional<Path> previewUpstreamFile) {
+    public record Nginx(Path upstreamFile, Optional<Path> previewUpstreamFile, NginxMode mode) {
+    }
+
+    /** How a flip reaches nginx. */
+    public sealed interface NginxMode permits Runtime, Reload {
+    }
+
+    /** Through the admin server on {@code admin} (a unix socket path, or 127.0.0.1:PORT) into the Lua balancer's dictionary. */
+    public record Runtime(String admin) implements NginxMode {
+    }
+
+    /** For an nginx without the Lua module: {@code configFile} checked with {@code binary -t}, then a reload. */
+    public record Reload(Path configFile, String binary) implements NginxMode {
     }
 
     /**
@@ -32,11 +45,16 @@ public record RouterSpec(Type type, Optional<Nginx> nginx, Optional<Haproxy> hap
                           Optional<Integer> serverMaxconn) {
     }
 
+    /** Whether the router shifts a share of traffic at run time (canary steps): HAProxy, and nginx in runtime mode. */
+    public boolean shiftsShares() {
+        return type == Type.HAPROXY || nginx.map(n -> n.mode() instanceof Runtime).orElse(false);
+    }
+
     /** The preview route: the same proxy, driving the preview backend (or upstream file) instead. */
     public Optional<RouterSpec> preview() {
         return switch (type) {
             case NGINX -> nginx.get().previewUpstreamFile().map(f -> new RouterSpec(type,
-                    Optional.of(new Nginx(f, nginx.get().configFile(), nginx.get().binary(), Optional.empty())), haproxy, drain));
+                    Optional.of(new Nginx(f, Optional.empty(), nginx.get().mode())), haproxy, drain));
             case HAPROXY -> haproxy.get().previewBackend().map(b -> new RouterSpec(type, nginx, Optional.of(
                     new Haproxy(haproxy.get().socket(), b, haproxy.get().backendFile(), Optional.empty(),
                             haproxy.get().serverMaxconn())), drain));

@@ -186,8 +186,7 @@ public final class SpecReader {
         TargetSpec target = readTarget(root.child("target"), base);
         Optional<URI> previewUrl = ReleaseControlReader.previewUrl(root.child("preview"));
         HooksSpec hooks = ReleaseControlReader.hooks(root.child("hooks"), base);
-        PromotionSpec promotion = ReleaseControlReader.promotion(root.child("promotion"),
-                router.type() == RouterSpec.Type.HAPROXY);
+        PromotionSpec promotion = ReleaseControlReader.promotion(root.child("promotion"), router.shiftsShares());
         StopSpec stop = StopSpec.read(root.child("stop"));
         root.rejectUnknown();
 
@@ -290,20 +289,11 @@ public final class SpecReader {
         switch (type) {
             case "nginx" -> {
                 kind = RouterSpec.Type.NGINX;
-                Path upstream = ownedFile(n, "upstreamFile", base);
-                Path config = n.existingPath("configFile", base, false, true);
-                String binary = n.string("binary").orElse("nginx");
-                Optional<Path> preview = n.has("previewUpstreamFile") ? Optional.ofNullable(ownedFile(n, "previewUpstreamFile", base))
-                        : Optional.empty();
-                if (preview.isPresent() && preview.get().equals(upstream)) {
-                    n.problem("previewUpstreamFile", "must not be the production upstreamFile");
-                }
-                nginx = Optional.ofNullable(upstream == null || config == null ? null
-                        : new RouterSpec.Nginx(upstream, config, binary, preview));
+                nginx = Optional.ofNullable(readNginx(n, base));
             }
             case "haproxy" -> {
                 kind = RouterSpec.Type.HAPROXY;
-                String socket = haproxySocket(h, base);
+                String socket = adminSocket(h, "socket", base);
                 String backend = h.matching("backend", HAPROXY_NAME,
                         "is not an HAProxy backend name (1 to 63 of A-Z a-z 0-9 . _ : -)", null);
                 Path backendFile = ownedFile(h, "backendFile", base);
@@ -332,9 +322,50 @@ public final class SpecReader {
         return new RouterSpec(kind, nginx, haproxy, drain);
     }
 
-    /** host:port (a TCP admin socket) as given, or a unix socket path resolved against {@code base}. */
-    private static String haproxySocket(SpecNode h, Path base) {
-        String s = h.requiredString("socket");
+    /**
+     * {@code router.nginx}: {@code mode} runtime (the default: {@code admin} required) or reload ({@code configFile}
+     * required, {@code binary}); a field of the other mode is refused, so the mode is never chosen silently.
+     */
+    private static RouterSpec.Nginx readNginx(SpecNode n, Path base) {
+        String mode = n.string("mode").orElse("runtime");
+        Path upstream = ownedFile(n, "upstreamFile", base);
+        Optional<Path> preview = n.has("previewUpstreamFile") ? Optional.ofNullable(ownedFile(n, "previewUpstreamFile", base))
+                : Optional.empty();
+        if (preview.isPresent() && preview.get().equals(upstream)) {
+            n.problem("previewUpstreamFile", "must not be the production upstreamFile");
+        }
+        RouterSpec.NginxMode driver = null;
+        switch (mode) {
+            case "runtime" -> {
+                for (String f : List.of("configFile", "binary")) {
+                    if (n.has(f)) {
+                        n.problem(f, "is used only with mode: reload (the runtime mode never reloads nginx)");
+                    }
+                }
+                if (!n.has("admin")) {
+                    n.problem("admin", "is required with mode: runtime (the default): the unix socket of nginx's admin"
+                            + " server (scripts/nginx-proxy.sh prints it as admin=...); an nginx without"
+                            + " libnginx-mod-http-lua needs mode: reload");
+                } else {
+                    String admin = adminSocket(n, "admin", base);
+                    driver = admin == null ? null : new RouterSpec.Runtime(admin);
+                }
+            }
+            case "reload" -> {
+                if (n.has("admin")) {
+                    n.problem("admin", "is used only with mode: runtime");
+                }
+                Path config = n.existingPath("configFile", base, false, true);
+                driver = config == null ? null : new RouterSpec.Reload(config, n.string("binary").orElse("nginx"));
+            }
+            default -> n.problem("mode", SpecNode.quote(mode) + " is not an nginx mode (runtime, reload)");
+        }
+        return upstream == null || driver == null ? null : new RouterSpec.Nginx(upstream, preview, driver);
+    }
+
+    /** {@code field}: host:port (a TCP admin socket) as given, or a unix socket path resolved against {@code base}. */
+    private static String adminSocket(SpecNode h, String field, Path base) {
+        String s = h.requiredString(field);
         if (s == null) {
             return null;
         }
@@ -342,18 +373,18 @@ public final class SpecReader {
         if (tcp.matches()) {
             int port = Integer.parseInt(tcp.group(3));
             if (port < 1 || port > 65535) {
-                h.problem("socket", SpecNode.quote(s) + ": the port must be from 1 to 65535");
+                h.problem(field, SpecNode.quote(s) + ": the port must be from 1 to 65535");
                 return null;
             }
             return s;
         }
         if (s.contains(":")) {
-            h.problem("socket", SpecNode.quote(s) + " is neither host:port nor a unix socket path");
+            h.problem(field, SpecNode.quote(s) + " is neither host:port nor a unix socket path");
             return null;
         }
         Path p = base.resolve(s).normalize();
         if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
-            h.problem("socket", "folder " + p.getParent() + " does not exist");
+            h.problem(field, "folder " + p.getParent() + " does not exist");
             return null;
         }
         return p.toString();

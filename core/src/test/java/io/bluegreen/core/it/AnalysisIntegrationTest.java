@@ -24,12 +24,16 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * Analysis gates on real traffic: the example app's flaky v4 (its /health passes, its page answers 500 to about a third
- * of requests) deployed under load through a real HAProxy, whose exporter the stack's real Prometheus scrapes.
+ * of requests) deployed under load through a real HAProxy (or nginx in runtime mode), whose exporter the stack's real
+ * Prometheus scrapes.
  */
 public class AnalysisIntegrationTest {
     /** HAProxy's 5xx share of the judged color's servers (its server names are the replicas' endpoints). */
     static final String ERROR_RATE = "sum(rate(haproxy_server_http_responses_total{proxy=\"{{service}}\",server=~\"{{servers}}\",code=\"5xx\"}[10s]))"
             + " / sum(rate(haproxy_server_http_responses_total{proxy=\"{{service}}\",server=~\"{{servers}}\"}[10s]))";
+    /** The same share from nginx's runtime mode: its Lua balancer counts each server's answers by status class. */
+    static final String NGINX_ERROR_RATE = "sum(rate(bluegreen_nginx_server_responses_total{upstream=\"{{service}}\",server=~\"{{servers}}\",code=\"5xx\"}[10s]))"
+            + " / sum(rate(bluegreen_nginx_server_responses_total{upstream=\"{{service}}\",server=~\"{{servers}}\"}[10s]))";
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
     @Rule
@@ -46,11 +50,19 @@ public class AnalysisIntegrationTest {
 
     /** No verify.url: its probe would see the 500s itself; here only the analysis (or nothing) judges the traffic. */
     private DeploymentSpec spec(String tag, String analysis) throws Exception {
-        String extra = haproxy.routerYaml() + "verify: { window: 1s }\n" + (analysis == null ? "" : analysis);
+        return spec(haproxy, tag, analysis);
+    }
+
+    private DeploymentSpec spec(Proxy proxy, String tag, String analysis) throws Exception {
+        String extra = proxy.routerYaml() + "verify: { window: 1s }\n" + (analysis == null ? "" : analysis);
         return SpecReader.read(Specs.write(tmp.getRoot().toPath(), svc.name(), tag, null, "10m", extra), Map.of());
     }
 
     private static String analysis(String prometheus) {
+        return analysis(prometheus, ERROR_RATE);
+    }
+
+    private static String analysis(String prometheus, String query) {
         return """
                 analysis:
                   prometheus: %s
@@ -60,7 +72,7 @@ public class AnalysisIntegrationTest {
                     - name: error-rate
                       query: '%s'
                       max: 0.1
-                """.formatted(prometheus, ERROR_RATE);
+                """.formatted(prometheus, query);
     }
 
     private DeployResult deploy(DeploymentSpec spec) {
@@ -105,6 +117,28 @@ public class AnalysisIntegrationTest {
                     && ev.message().contains("canary step: 75%")));
             assertEquals("blue", sys.store().readState(svc.name()).value().active());
             assertTrue(Stack.get(haproxy.url()).body().contains("version <b id=\"version\">v1"));
+        }
+    }
+
+    /** The same behind nginx in runtime mode: its Lua balancer shifts the weights, its own counters judge the step. */
+    @Test
+    public void aCanaryStepBehindNginxWhosePagesFailIsRolledBackAtItsFirstStep() throws Exception {
+        NginxProxy nginx = svc.nginx();
+        new Deployer(sys, events::add).deploy(spec(nginx, "v1", null));
+        try (LoadProbe load = LoadProbe.start(nginx.url())) {
+            Thread.sleep(2000);
+            DeployFailedException e = assertThrows(DeployFailedException.class, () -> deploy(spec(nginx, "v4",
+                    analysis(Stack.PROMETHEUS, NGINX_ERROR_RATE)
+                            + "promotion: { steps: [ { weight: 25, pause: 16s }, { weight: 75, pause: 16s } ] }\n")));
+            System.err.println("nginx canary analysis verdict: " + e.getMessage());
+            assertTrue(e.getMessage(), e.getMessage().matches("(?s).*canary step analysis: error-rate of green = 0\\.[1-9][0-9]*, above max 0\\.1 .*"));
+            assertTrue(events.stream().anyMatch(ev -> ev.message() != null && ev.message().contains("canary step: 25%")));
+            assertTrue("the analysis stopped it at the first step", events.stream().noneMatch(ev -> ev.message() != null
+                    && ev.message().contains("canary step: 75%")));
+            assertEquals("blue", sys.store().readState(svc.name()).value().active());
+            assertTrue(Stack.get(nginx.url()).body().contains("version <b id=\"version\">v1"));
+            String route = java.nio.file.Files.readString(nginx.upstreamFile);
+            assertEquals("blue alone, back at even weights: " + route, 2, route.lines().filter(l -> l.endsWith(" weight=1")).count());
         }
     }
 

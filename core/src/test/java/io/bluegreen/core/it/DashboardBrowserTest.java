@@ -20,7 +20,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The heal server's dashboard in a real headless Chromium (Debian's), over a real deploy and flip through HAProxy:
+ * The heal server's dashboard in a real headless Chromium (Debian's), over a real deploy and flip through nginx:
  * it loads with no console error, shows the deploy the test made, and updates by itself after a flip; /metrics says
  * the same and the stack's Prometheus scrapes it. The screenshot goes to core/target/dashboard.png.
  */
@@ -30,23 +30,24 @@ public class DashboardBrowserTest {
     @Rule
     public ServiceUnderTest svc = new ServiceUnderTest("dash");
 
-    private void deploy(String tag, HaproxyProxy haproxy) throws Exception {
-        new Deployer(Stack.shared().systems(), e -> { }).deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), tag, haproxy, "10m", null));
+    private void deploy(String tag, Proxy proxy) throws Exception {
+        new Deployer(Stack.shared().systems(), e -> { }).deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), tag, proxy, "10m", null));
     }
 
     @Test
     public void theDashboardShowsADeployAndFollowsAFlipWithNoConsoleError() throws Exception {
         Stack.requirePrometheus();
         String service = svc.name();
-        HaproxyProxy haproxy = svc.haproxy();
-        deploy("v1", haproxy);
+        // nginx in runtime mode, as the demo runs it: its Lua balancer's counters and histogram feed the plots
+        NginxProxy nginx = svc.nginx();
+        deploy("v1", nginx);
         BlueGreen bg = Stack.shared();
         Secret secret = new Secret("dashboard-test-secret-" + service);
         Path target = Stack.prometheusTargets().resolve("heal-" + service + ".json");
         try (HealServer server = HealServer.start(HealServer.Listeners.plain(new InetSocketAddress("127.0.0.1", 0)), secret,
                 bg.watchReceiver(Map.of(), e -> { }, line -> { }), line -> { },
                 Optional.of(bg.dashboard(List.of(service), Optional.of(URI.create(Stack.PROMETHEUS)))));
-             LoadProbe load = LoadProbe.start(haproxy.url());
+             LoadProbe load = LoadProbe.start(nginx.url());
              HeadlessChromium browser = HeadlessChromium.start()) {
             String base = "http://127.0.0.1:" + server.address().getPort();
             Files.writeString(target, "[{\"targets\":[\"127.0.0.1:" + server.address().getPort() + "\"],\"labels\":{\"job\":\"bluegreen\"}}]\n");
@@ -58,7 +59,7 @@ public class DashboardBrowserTest {
                             + " && " + section + ".querySelector('[data-color=\"blue\"] .version').textContent.includes('v1')",
                             Duration.ofSeconds(20)));
 
-            deploy("v2", haproxy);
+            deploy("v2", nginx);
             assertTrue("the dashboard follows the flip to green without a reload",
                     browser.waitUntil(section + ".querySelector('.active-color').textContent === 'green'"
                             + " && " + section + ".querySelector('[data-color=\"green\"] .version').textContent.includes('v2')"
@@ -66,8 +67,11 @@ public class DashboardBrowserTest {
                             Duration.ofSeconds(20)));
             assertTrue("the timeline gets the v2 deploy", browser.waitUntil(
                     section + ".querySelectorAll('.timeline tr[data-id]').length === 2", Duration.ofSeconds(20)));
-            assertTrue("the plots got Prometheus' series of the traffic", browser.waitUntil(
-                    section + ".querySelector('[data-plot=\"requests\"] polyline') !== null", Duration.ofSeconds(30)));
+            assertTrue("the plots got Prometheus' series of the traffic through nginx", browser.waitUntil(
+                    section + ".querySelector('[data-plot=\"requests\"] polyline') !== null && "
+                            + section + ".querySelector('[data-plot=\"responseTime\"] polyline') !== null", Duration.ofSeconds(30)));
+            assertTrue("nginx's histogram gives a real p99", browser.waitUntil(section
+                    + ".querySelector('[data-plot=\"responseTime\"] figcaption').textContent.startsWith('p99')", Duration.ofSeconds(5)));
             browser.screenshot(Stack.ROOT.resolve("core/target/dashboard.png"));
             assertEquals("console errors, uncaught exceptions, error log entries", List.of(), browser.errors);
 

@@ -24,8 +24,14 @@ final class ProxyScript {
      */
     static Map<String, String> start(String kind, String name, int port, int previewPort, String... required)
             throws IOException, InterruptedException {
-        String out = previewPort == 0 ? run(kind, "start", name, Integer.toString(port), name)
-                : run(kind, "start", name, Integer.toString(port), name, Integer.toString(previewPort));
+        return start(kind, Map.of(), name, port, previewPort, required);
+    }
+
+    /** As {@link #start(String, String, int, int, String...)}, with {@code env} added to the script's environment. */
+    static Map<String, String> start(String kind, Map<String, String> env, String name, int port, int previewPort,
+                                     String... required) throws IOException, InterruptedException {
+        String out = previewPort == 0 ? run(kind, env, "start", name, Integer.toString(port), name)
+                : run(kind, env, "start", name, Integer.toString(port), name, Integer.toString(previewPort));
         Map<String, String> kv = new HashMap<>();
         for (String line : out.split("\n")) {
             int eq = line.indexOf('=');
@@ -42,10 +48,16 @@ final class ProxyScript {
     }
 
     static String run(String kind, String... args) throws IOException, InterruptedException {
+        return run(kind, Map.of(), args);
+    }
+
+    static String run(String kind, Map<String, String> env, String... args) throws IOException, InterruptedException {
         String[] argv = new String[args.length + 1];
         argv[0] = Stack.ROOT.resolve("scripts/" + kind + "-proxy.sh").toString();
         System.arraycopy(args, 0, argv, 1, args.length);
-        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("scripts/" + kind + "-proxy.sh " + String.join(" ", args) + " failed: " + out);

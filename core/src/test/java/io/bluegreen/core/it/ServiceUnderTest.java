@@ -56,10 +56,15 @@ public final class ServiceUnderTest extends ExternalResource {
         return haproxy;
     }
 
-    /** The service's nginx; {@code preview} on first use gives it a preview route. */
+    /** The service's nginx (runtime mode); {@code preview} on first use gives it a preview route. */
     public NginxProxy nginx(boolean preview) throws Exception {
+        return nginx(preview, NginxProxy.Mode.RUNTIME);
+    }
+
+    /** The service's nginx in {@code mode}, chosen on first use. */
+    public NginxProxy nginx(boolean preview, NginxProxy.Mode mode) throws Exception {
         if (nginx == null) {
-            nginx = NginxProxy.start(name, preview);
+            nginx = NginxProxy.start(name, preview, mode);
         }
         return nginx;
     }

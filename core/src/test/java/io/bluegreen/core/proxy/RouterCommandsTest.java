@@ -186,7 +186,7 @@ public class RouterCommandsTest {
         Path upstream = tmp.getRoot().toPath().resolve("web.conf");
         Path config = tmp.getRoot().toPath().resolve("nginx.conf");
         RecordingNginx nginx = new RecordingNginx();
-        NginxRouter router = new NginxRouter(upstream, config, "/usr/sbin/nginx", nginx);
+        NginxReloadRouter router = new NginxReloadRouter(upstream, config, "/usr/sbin/nginx", nginx);
 
         router.route("web", List.of(A1, A2), "web blue v1 deploy op1");
 
@@ -206,7 +206,7 @@ public class RouterCommandsTest {
         Files.writeString(upstream, "upstream web {\n    server 127.0.0.1:9 down;\n}\n");
         RecordingNginx nginx = new RecordingNginx();
         nginx.testExit = 1;
-        NginxRouter router = new NginxRouter(upstream, config, "/usr/sbin/nginx", nginx);
+        NginxReloadRouter router = new NginxReloadRouter(upstream, config, "/usr/sbin/nginx", nginx);
 
         RouterException e = assertThrows(RouterException.class, () -> router.route("web", List.of(A1), "v1"));
 

@@ -46,7 +46,7 @@ public class SpecReaderTest {
             standby: { keep: 10m }
             router:
               type: nginx
-              nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
+              nginx: { mode: reload, upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
             """;
 
     private DeploymentSpec read(String yaml) throws IOException {
@@ -198,7 +198,7 @@ public class SpecReaderTest {
 
     private static final String HAPROXY = FULL.replace("""
               type: nginx
-              nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
+              nginx: { mode: reload, upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
             """, """
               type: haproxy
               drain: 45s
@@ -251,7 +251,7 @@ public class SpecReaderTest {
         assertProblem(FULL.replace("type: nginx", "type: traefik"), "router.type", "not a router type (nginx, haproxy, none)");
         assertProblem(FULL.replace("type: nginx", "type: haproxy"), "router.nginx", "only allowed with router.type: nginx");
         assertProblem(FULL.replace("type: nginx", "type: none"), "router.nginx", "only allowed");
-        assertProblem(FULL.replace("  nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }\n", ""),
+        assertProblem(FULL.replace("  nginx: { mode: reload, upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }\n", ""),
                 "router.nginx.upstreamFile", "is required");
     }
 
@@ -364,7 +364,7 @@ public class SpecReaderTest {
         String hap = FULL.replace("""
                 router:
                   type: nginx
-                  nginx: { upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
+                  nginx: { mode: reload, upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf }
                 """, "router: { type: haproxy, haproxy: { socket: 127.0.0.1:9999, backend: vote, backendFile: backend.cfg%s } }\n");
         assertEquals(Optional.empty(), read(hap.formatted("")).router().haproxy().orElseThrow().serverMaxconn());
         assertEquals(Optional.of(8), read(hap.formatted(", serverMaxconn: 8")).router().haproxy().orElseThrow().serverMaxconn());
@@ -386,10 +386,32 @@ public class SpecReaderTest {
     }
 
     @Test
+    public void nginxRuntimeModeIsTheDefaultNeedsItsAdminSocketAndNeverTakesTheReloadModesFields() throws IOException {
+        String runtime = FULL.replace("mode: reload, upstreamFile: nginx/upstreams/vote.conf, configFile: nginx/nginx.conf",
+                "upstreamFile: nginx/upstreams/vote.servers, admin: nginx/admin.sock");
+        RouterSpec r = read(runtime).router();
+        assertEquals(new RouterSpec.Runtime(dir.resolve("nginx/admin.sock").toString()), r.nginx().orElseThrow().mode());
+        assertTrue("canary steps shift weights in the Lua balancer", r.shiftsShares());
+        assertEquals(java.util.List.of(new io.bluegreen.core.spec.PromotionSpec.Step(10, "30s")),
+                read(runtime + "promotion: { steps: [ { weight: 10 } ] }\n").promotion().steps());
+        assertProblem(runtime.replace(", admin: nginx/admin.sock", ""), "router.nginx.admin", "mode: reload");
+        assertProblem(runtime.replace("admin: nginx/admin.sock", "admin: nginx/admin.sock, configFile: nginx/nginx.conf"),
+                "router.nginx.configFile", "only with mode: reload");
+        assertProblem(runtime.replace("admin: nginx/admin.sock", "admin: nowhere/admin.sock"), "router.nginx.admin", "does not exist");
+        assertProblem(runtime.replace("admin: nginx/admin.sock", "admin: \"127.0.0.1:99999\""), "router.nginx.admin", "from 1 to 65535");
+        assertProblem(runtime.replace("upstreamFile:", "mode: fast, upstreamFile:"), "router.nginx.mode", "not an nginx mode (runtime, reload)");
+        assertProblem(FULL.replace("configFile: nginx/nginx.conf", "configFile: nginx/nginx.conf, admin: nginx/admin.sock"),
+                "router.nginx.admin", "only with mode: runtime");
+        assertEquals(new RouterSpec.Runtime(dir.resolve("nginx/admin.sock").toString()),
+                read(runtime.replace("vote.servers", "vote.servers, previewUpstreamFile: nginx/upstreams/p.servers")).router()
+                        .preview().orElseThrow().nginx().orElseThrow().mode());
+    }
+
+    @Test
     public void badReleaseControlIsRefusedNamingTheField() throws IOException {
         assertProblem(FULL + "promotion: { mode: later }\n", "promotion.mode", "is not a promotion mode");
         assertProblem(FULL + "promotion: { timeout: 10m, after: 1h }\n", "promotion.after", "is not before promotion.timeout");
-        assertProblem(FULL + "promotion: { steps: [ { weight: 10 } ] }\n", "promotion.steps", "need router.type: haproxy");
+        assertProblem(FULL + "promotion: { steps: [ { weight: 10 } ] }\n", "promotion.steps", "need router.type: haproxy, or nginx in mode: runtime");
         assertProblem(FULL + "promotion: { steps: [ { weight: 150 } ] }\n", "promotion.steps[0].weight", "must be from 1 to 99");
         assertProblem(FULL + "promotion: { colour: blue }\n", "promotion.colour", "unknown field");
         assertProblem(FULL + "hooks: { prePromotion: [ { http: \"http://x/\", run: [a] } ] }\n", "hooks.prePromotion[0].http", "exactly one");

@@ -31,7 +31,7 @@ public interface TrafficRouter {
      * endpoints routed now the rest. A proxy that cannot shift shares at run time refuses ({@link RouterException}).
      */
     default void split(String service, List<Endpoint> canary, int percent, String note) {
-        throw new RouterException(describe() + " cannot shift a share of traffic (promotion.steps need HAProxy)");
+        throw new RouterException(describe() + " cannot shift a share of traffic (promotion.steps need HAProxy or nginx in runtime mode)");
     }
 
     /** Routes nothing to {@code service} any more (a preview route after an abort): the proxy answers 502/503. */
@@ -53,8 +53,8 @@ public interface TrafficRouter {
     default void cutInFlight(List<Endpoint> endpoints) {
     }
 
-    /** The name this router's traffic carries in Prometheus (HAProxy's exporter: the backend); empty: it exports none. */
-    default Optional<String> metricsName() {
+    /** The queries this router's own exporter answers in Prometheus; empty: it exports none. */
+    default Optional<TrafficSeries> metrics() {
         return Optional.empty();
     }
 

@@ -88,7 +88,7 @@
     if (!plots[service]) {
       const box = el("div", { class: "plots" });
       [["requests", "requests per second through the proxy"], ["errors", "share of 5xx answers"],
-       ["responseTime", "average response time (s; HAProxy 2.6 exports no p99)"]].forEach(([key, label]) => {
+       ["responseTime", "response time (s)"]].forEach(([key, label]) => {
         const f = el("figure", { "data-plot": key });
         const g = svg("svg", { viewBox: "0 0 300 100", preserveAspectRatio: "none", role: "img", "aria-label": label + ": no data yet" });
         f.appendChild(g);
@@ -107,6 +107,9 @@
     const firsts = ["requests", "errors", "responseTime"].map(k => (data[k] || [])[0]).filter(Boolean).map(q => q[0]);
     const from = Math.max(data.from, Math.min(data.to - 60, ...firsts));
     ["requests", "errors", "responseTime"].forEach(key => {
+      // the router says what its response time is (HAProxy: an average; nginx: a p99 from its histogram)
+      const caption = data.labels && data.labels[key];
+      if (caption) p.box.querySelector('[data-plot="' + key + '"] figcaption').textContent = caption;
       const g = p.box.querySelector('[data-plot="' + key + '"] svg');
       while (g.firstChild) g.removeChild(g.firstChild);
       const pts = (data[key] || []).filter(x => isFinite(x[1]));

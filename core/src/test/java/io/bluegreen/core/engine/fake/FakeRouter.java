@@ -64,6 +64,42 @@ public final class FakeRouter implements TrafficRouter {
         return REF;
     }
 
+    /** Queries that name what they ask for, so a fake Prometheus (and a test) can tell them apart. */
+    @Override
+    public java.util.Optional<io.bluegreen.core.engine.port.TrafficSeries> metrics() {
+        return java.util.Optional.of(new io.bluegreen.core.engine.port.TrafficSeries() {
+            @Override
+            public String requests() {
+                return "requests";
+            }
+
+            @Override
+            public String errorShare() {
+                return "errors";
+            }
+
+            @Override
+            public String responseTime() {
+                return "responseTime";
+            }
+
+            @Override
+            public String responseTimeLabel() {
+                return "fake response time";
+            }
+
+            @Override
+            public String serverLatency(String server) {
+                return "latency " + server;
+            }
+
+            @Override
+            public String errorShare(String servers, String window, String offset) {
+                return "errors " + servers + " " + window + offset;
+            }
+        });
+    }
+
     @Override
     public synchronized Set<Endpoint> liveEndpoints() {
         return routed == null ? Set.of() : routed.stream().map(Endpoint::parse).collect(java.util.stream.Collectors.toSet());

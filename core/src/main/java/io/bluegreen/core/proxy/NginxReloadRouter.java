@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Flips by rewriting the upstream file the tool owns, checking the whole config with {@code nginx -t}
+ * nginx's reload mode, for an nginx without the Lua module (router.nginx.mode: reload; {@link NginxRuntimeRouter} flips
+ * without a reload). Flips by rewriting the upstream file the tool owns, checking the whole config with {@code nginx -t}
  * (the previous file is put back when the check fails) and reloading with {@code nginx -s reload}.
  */
-public final class NginxRouter implements TrafficRouter {
+public final class NginxReloadRouter implements TrafficRouter {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern SERVER = Pattern.compile("server\\s+([A-Za-z0-9.-]+:[0-9]{1,5})(\\s+[^;]*)?;");
@@ -36,12 +37,12 @@ public final class NginxRouter implements TrafficRouter {
     private final Command.Runner commands;
     private Optional<NginxWorkers> workers;
 
-    public NginxRouter(Path upstreamFile, Path configFile, String binary) {
+    public NginxReloadRouter(Path upstreamFile, Path configFile, String binary) {
         this(upstreamFile, configFile, binary, Command::run);
     }
 
     /** {@code commands} runs nginx's command lines (a test records them). */
-    NginxRouter(Path upstreamFile, Path configFile, String binary, Command.Runner commands) {
+    NginxReloadRouter(Path upstreamFile, Path configFile, String binary, Command.Runner commands) {
         this.upstreamFile = upstreamFile;
         this.configFile = configFile;
         this.binary = resolve(binary);
@@ -226,6 +227,6 @@ public final class NginxRouter implements TrafficRouter {
 
     @Override
     public RouterRef ref() {
-        return new NginxOptions(upstreamFile, configFile, binary).ref();
+        return new NginxOptions(upstreamFile, new io.bluegreen.core.spec.RouterSpec.Reload(configFile, binary)).ref();
     }
 }
