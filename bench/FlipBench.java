@@ -9,6 +9,7 @@ import io.bluegreen.core.engine.StandbyRollback;
 import io.bluegreen.core.engine.Systems;
 import io.bluegreen.core.proxy.HaproxyRouter;
 import io.bluegreen.core.proxy.NginxReloadRouter;
+import io.bluegreen.core.proxy.NginxRuntimeRouter;
 import io.bluegreen.core.engine.port.TrafficRouter;
 import io.bluegreen.core.spec.SpecReader;
 import java.io.IOException;
@@ -35,8 +36,10 @@ import java.util.regex.Pattern;
 /**
  * The flip benchmark (run it with bench/flip.sh). One run on loopback: two real colors of the example app
  * (deployed by the engine), the deploys' HAProxy (servers with MAXCONN), a second HAProxy whose servers have no
- * maxconn, a real nginx driven by the tool, a second nginx flipped the naive way (rewrite the upstream file, plain
- * `nginx -s reload`, no check, no wait) and one with client keep-alive off. Through each, wrk keeps a steady
+ * maxconn, a real nginx in runtime mode (the Lua balancer, no reload) and one in reload mode, both driven by the tool,
+ * a third nginx flipped the naive way (rewrite the upstream file, plain `nginx -s reload`, no check, no wait) and one
+ * with client keep-alive off (reload mode). With bench.part=nginx, only nginx's two modes beside HAProxy at each of
+ * NGINX_SWEEP's connection counts. Through each, wrk keeps a steady
  * keep-alive load; first a window without flips (steady state), then a window with FLIPS flips. A prober
  * requests /info.json back to back to time each flip (command issued → first answer from the new color). The
  * HAProxy rows (and their sweep over SWEEP connection counts) run first, the nginx rows last. Then
@@ -53,6 +56,13 @@ public final class FlipBench {
     static final int ROLLBACKS = Integer.getInteger("bench.rollbacks", 10);
     /** The HAProxy flip runs again at each of these connection counts: failed requests per flip against the load. */
     static final List<Integer> SWEEP = java.util.Arrays.stream(System.getProperty("bench.sweep", "12,32,64").split(","))
+            .map(Integer::valueOf).toList();
+    /**
+     * {@code all}: every part below; {@code nginx}: only nginx's two modes beside HAProxy at each of NGINX_SWEEP's
+     * connection counts (the same replicas, the same load, one run).
+     */
+    static final String PART = System.getProperty("bench.part", "all");
+    static final List<Integer> NGINX_SWEEP = java.util.Arrays.stream(System.getProperty("bench.nginxSweep", "16,32,64").split(","))
             .map(Integer::valueOf).toList();
     /** Load (keep-alive connections through HAProxy) under which the CLI's rollback and deploy are timed. */
     static final int LOAD = Integer.getInteger("bench.load", 32);
@@ -92,10 +102,13 @@ public final class FlipBench {
         Map<String, String> hap = proxy("haproxy", service + "-hap", service, cleanUp);
         // The comparison: the same HAProxy config, its servers added without a maxconn (flipped by the bench alone).
         Map<String, String> bare = MAXCONN > 0 ? proxy("haproxy", service + "-bare", service, cleanUp) : null;
-        Map<String, String> ngx = proxy("nginx", service + "-ngx", service, cleanUp);
-        Map<String, String> naive = proxy("nginx", service + "-naive", service, cleanUp);
-        Map<String, String> noKeepalive = proxy("nginx", service + "-nokeep", service, cleanUp);
-        clientKeepaliveOff(noKeepalive, service);
+        Map<String, String> ngx = proxy("nginx", service + "-ngx", service, cleanUp, "runtime");
+        Map<String, String> ngxReload = proxy("nginx", service + "-ngxr", service, cleanUp, "reload");
+        Map<String, String> naive = PART.equals("all") ? proxy("nginx", service + "-naive", service, cleanUp, "reload") : null;
+        Map<String, String> noKeepalive = PART.equals("all") ? proxy("nginx", service + "-nokeep", service, cleanUp, "reload") : null;
+        if (noKeepalive != null) {
+            clientKeepaliveOff(noKeepalive, service);
+        }
 
         say("deploying v1 (blue) and v2 (green) of the example app, " + REPLICAS + " replicas each, behind HAProxy");
         Path dir = Files.createTempDirectory("flipbench");
@@ -133,6 +146,22 @@ public final class FlipBench {
         TrafficRouter bareRouter = bare == null ? null
                 : new HaproxyRouter(bare.get("socket"), bare.get("backend"), Path.of(bare.get("backendFile")), java.util.Optional.empty());
         Flip bareFlip = (to, c) -> bareRouter.route(service, to, "bench " + c);
+        TrafficRouter nginx = new NginxRuntimeRouter(Path.of(ngx.get("upstreamFile")), ngx.get("admin"));
+        Flip nginxFlip = (to, c) -> nginx.route(service, to, "bench " + c);
+        TrafficRouter reload = new NginxReloadRouter(Path.of(ngxReload.get("upstreamFile")), Path.of(ngxReload.get("configFile")), "nginx");
+        Flip reloadFlip = (to, c) -> reload.route(service, to, "bench " + c);
+        if (PART.equals("nginx")) {
+            // side by side at each connection count: HAProxy's runtime API, nginx's Lua balancer, nginx's checked reload
+            for (int c : NGINX_SWEEP) {
+                rows.add(run(hapName, hap.get("url"), c, blue, green, hapFlip, drops));
+                rows.add(run("nginx runtime (Lua balancer, tool)", ngx.get("url"), c, blue, green, nginxFlip, drops));
+                rows.add(run("nginx reload (checked, tool)", ngxReload.get("url"), c, blue, green, reloadFlip, drops));
+            }
+            printTable(rows);
+            haproxy.route(service, endpoints(sys, service, sys.store().readState(service).value().activeColor().orElseThrow().label()),
+                    "bench: back to the active color");
+            return;
+        }
         rows.add(run(hapName, hap.get("url"), CONNECTIONS, blue, green, hapFlip, drops));
         if (bare != null) {
             rows.add(run("HAProxy, no server maxconn", bare.get("url"), CONNECTIONS, blue, green, bareFlip, drops));
@@ -150,12 +179,13 @@ public final class FlipBench {
         // HAProxy row run right after them stalled on SYN retransmissions (HAProxy's timers: 1 s connects, 2 s
         // connect timeouts) in all five runs of that order, with a server maxconn or without: a measure of what the
         // rows before left, not of the flip.
-        TrafficRouter nginx = new NginxReloadRouter(Path.of(ngx.get("upstreamFile")), Path.of(ngx.get("configFile")), "nginx");
         TrafficRouter nokeep = new NginxReloadRouter(Path.of(noKeepalive.get("upstreamFile")),
                 Path.of(noKeepalive.get("configFile")), "nginx");
         if (System.nanoTime() < deadline) {
-            rows.add(run("nginx (the tool: checked reload)", ngx.get("url"), CONNECTIONS, blue, green,
-                    (to, c) -> nginx.route(service, to, "bench " + c), drops));
+            rows.add(run("nginx runtime (Lua balancer, tool)", ngx.get("url"), CONNECTIONS, blue, green, nginxFlip, drops));
+        }
+        if (System.nanoTime() < deadline) {
+            rows.add(run("nginx reload (checked, tool)", ngxReload.get("url"), CONNECTIONS, blue, green, reloadFlip, drops));
         }
         if (System.nanoTime() < deadline) {
             rows.add(run("nginx naive (rewrite + reload)", naive.get("url"), CONNECTIONS, blue, green,
@@ -643,13 +673,21 @@ public final class FlipBench {
 
     /** Starts one proxy through the project's script; its keys plus "url"; stopped at the end. */
     static Map<String, String> proxy(String kind, String name, String service, List<Runnable> cleanUp) throws Exception {
+        return proxy(kind, name, service, cleanUp, "runtime");
+    }
+
+    /** {@code nginxMode}: BLUEGREEN_NGINX_MODE for scripts/nginx-proxy.sh (runtime or reload). */
+    static Map<String, String> proxy(String kind, String name, String service, List<Runnable> cleanUp, String nginxMode)
+            throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path script = ROOT.resolve("scripts/" + kind + "-proxy.sh");
-        Process p = new ProcessBuilder(script.toString(), "start", name, Integer.toString(port), service)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "start", name, Integer.toString(port), service)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("BLUEGREEN_NGINX_MODE", nginxMode);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(script + " start " + name + " failed: " + out);

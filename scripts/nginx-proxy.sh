@@ -68,12 +68,17 @@ print_paths() {
   fi
 }
 
-# placeholder FILE UPSTREAM: a server marked down never gets a request: nginx answers 502 until the deploy
-# tool writes real servers.
+# placeholder FILE UPSTREAM: when FILE is missing, a route to nothing (nginx answers 502) until the deploy tool
+# writes real servers: in reload mode an upstream whose one server is marked down, in runtime mode a route without
+# server lines.
 placeholder() {
   [ -f "$1" ] && return 0
-  printf '# placeholder written by scripts/nginx-proxy.sh: no servers yet (nginx answers 502)\nupstream %s {\n    server 127.0.0.1:9 down;\n}\n' \
-    "$2" >"$1.tmp"
+  if [ "$mode" = runtime ]; then
+    printf '# placeholder written by scripts/nginx-proxy.sh: no servers yet (nginx answers 502)\nupstream %s\n' "$2" >"$1.tmp"
+  else
+    printf '# placeholder written by scripts/nginx-proxy.sh: no servers yet (nginx answers 502)\nupstream %s {\n    server 127.0.0.1:9 down;\n}\n' \
+      "$2" >"$1.tmp"
+  fi
   mv -f "$1.tmp" "$1"
 }
 
@@ -146,10 +151,8 @@ $(runtime_servers "$metrics_port")
 }
 EOF
   mv -f "$CONF.tmp" "$CONF"
-  if [ "$mode" = reload ]; then
-    placeholder "$(upstream_file "$service")" "$service"
-    [ -z "$preview_port" ] || placeholder "$(upstream_file "$service-preview")" "$service-preview"
-  fi
+  placeholder "$(upstream_file "$service")" "$service"
+  [ -z "$preview_port" ] || placeholder "$(upstream_file "$service-preview")" "$service-preview"
 }
 
 mode_preamble() {

@@ -84,7 +84,8 @@ public class CliIntegrationTest {
         cases.put("build.context", good.replace("examples/vote,", "examples/none,"));
         cases.put("colour", good + "colour: blue\n");
         cases.put("router.type", good.replace("type: nginx", "type: traefik"));
-        cases.put("router.nginx.configFile", good.replace(nginx.configFile.toString(), "/nonexistent/nginx.conf"));
+        cases.put("router.nginx.admin", good.replace(nginx.admin, "/nonexistent/admin.sock"));
+        cases.put("router.nginx.mode", good.replace("admin:", "mode: hot, admin:"));
         cases.put("tag", good.replace("tag: v1", "tag: \"v1 && reboot\""));
         cases.put("spec file", "service: [");
         for (Map.Entry<String, String> c : cases.entrySet()) {

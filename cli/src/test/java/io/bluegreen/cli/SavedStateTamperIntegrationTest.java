@@ -47,7 +47,8 @@ public class SavedStateTamperIntegrationTest {
     @Before
     public void names() throws Exception {
         service = svc.name();
-        nginx = svc.nginx(true);
+        // reload mode: its saved state names the nginx binary the tool runs, one of the records tampered with below
+        nginx = svc.nginx(true, NginxProxy.Mode.RELOAD);
     }
 
     record Run(int exit, String out, String err) {

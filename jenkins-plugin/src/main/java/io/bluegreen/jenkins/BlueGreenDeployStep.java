@@ -263,6 +263,24 @@ public class BlueGreenDeployStep extends Step {
         parameters.put("routerDrain", routerDrain);
     }
 
+    public String getNginxMode() {
+        return (String) parameters.get("nginxMode");
+    }
+
+    @DataBoundSetter
+    public void setNginxMode(String nginxMode) {
+        parameters.put("nginxMode", nginxMode);
+    }
+
+    public String getNginxAdmin() {
+        return (String) parameters.get("nginxAdmin");
+    }
+
+    @DataBoundSetter
+    public void setNginxAdmin(String nginxAdmin) {
+        parameters.put("nginxAdmin", nginxAdmin);
+    }
+
     public String getNginxUpstreamFile() {
         return (String) parameters.get("nginxUpstreamFile");
     }
@@ -525,6 +543,11 @@ public class BlueGreenDeployStep extends Step {
         @POST
         public ListBoxModel doFillRouterTypeItems(@AncestorInPath Item item) {
             return Forms.choices(item, "", "nginx", "haproxy", "none");
+        }
+
+        @POST
+        public ListBoxModel doFillNginxModeItems(@AncestorInPath Item item) {
+            return Forms.choices(item, "", "runtime", "reload");
         }
 
         @POST

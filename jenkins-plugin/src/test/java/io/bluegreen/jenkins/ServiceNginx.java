@@ -17,7 +17,7 @@ record ServiceNginx(
         int port,
         int previewPort,
         String upstreamFile,
-        String configFile,
+        String admin,
         String previewUpstreamFile) {
 
     static ServiceNginx start(Path project, String service, int port, int previewPort)
@@ -34,7 +34,7 @@ record ServiceNginx(
                 port,
                 previewPort,
                 ProjectStack.printed(paths, "upstreamFile"),
-                ProjectStack.printed(paths, "configFile"),
+                ProjectStack.printed(paths, "admin"),
                 previewPort == 0 ? null : ProjectStack.printed(paths, "previewUpstreamFile"));
     }
 
@@ -74,6 +74,6 @@ record ServiceNginx(
                 + " buildContext: '" + project.resolve("examples/vote") + "', buildArgs: ['VERSION=" + version
                 + "'], push: true, replicas: 1, containerPort: 8080, healthInterval: '1s', healthPasses: 2,"
                 + " standbyKeep: '10m', routerType: 'nginx', nginxUpstreamFile: '" + upstreamFile
-                + "', nginxConfigFile: '" + configFile + "'" + more + ")";
+                + "', nginxAdmin: '" + admin + "'" + more + ")";
     }
 }
