@@ -151,11 +151,17 @@ public final class FlipBench {
         TrafficRouter reload = new NginxReloadRouter(Path.of(ngxReload.get("upstreamFile")), Path.of(ngxReload.get("configFile")), "nginx");
         Flip reloadFlip = (to, c) -> reload.route(service, to, "bench " + c);
         if (PART.equals("nginx")) {
-            // side by side at each connection count: HAProxy's runtime API, nginx's Lua balancer, nginx's checked reload
+            // side by side at each connection count: HAProxy's runtime API, nginx's Lua balancer, nginx's checked reload;
+            // each row starts once the rows before have left the TIME_WAIT table (busybox closes every connection)
+            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
             for (int c : NGINX_SWEEP) {
-                rows.add(run(hapName, hap.get("url"), c, blue, green, hapFlip, drops));
-                rows.add(run("nginx runtime (Lua balancer, tool)", ngx.get("url"), c, blue, green, nginxFlip, drops));
-                rows.add(run("nginx reload (checked, tool)", ngxReload.get("url"), c, blue, green, reloadFlip, drops));
+                for (Map.Entry<String, Object[]> r : List.<Map.Entry<String, Object[]>>of(
+                        Map.entry(hapName, new Object[] {hap.get("url"), hapFlip}),
+                        Map.entry("nginx runtime (Lua balancer, tool)", new Object[] {ngx.get("url"), nginxFlip}),
+                        Map.entry("nginx reload (checked, tool)", new Object[] {ngxReload.get("url"), reloadFlip}))) {
+                    drainTimeWait(end);
+                    rows.add(run(r.getKey(), (String) r.getValue()[0], c, blue, green, (Flip) r.getValue()[1], drops));
+                }
             }
             printTable(rows);
             haproxy.route(service, endpoints(sys, service, sys.store().readState(service).value().activeColor().orElseThrow().label()),
@@ -205,13 +211,7 @@ public final class FlipBench {
         List<Long> endToEndMs = new ArrayList<>();
         // The rows above leave the host's TIME_WAIT table near full, and the replicas' Consul checks time out while
         // it is: let it drain (each entry lives 60 s) so what follows measures the tool, not the rows before.
-        long waitedFrom = System.nanoTime();
-        while (timeWait() > 20_000 && System.nanoTime() - waitedFrom < TimeUnit.SECONDS.toNanos(75)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-        }
-        say(String.format(Locale.ROOT, "waited %.0f s for the host's TIME_WAIT sockets to drain (%d left)",
-                (System.nanoTime() - waitedFrom) / 1e9, timeWait()));
+        drainTimeWait(deadline);
         int refused = 0;
         for (int i = 0; i < ROLLBACKS && System.nanoTime() < deadline; i++) {
             String standby = sys.store().readState(service).value().activeColor().orElseThrow().other().label();
@@ -429,9 +429,24 @@ public final class FlipBench {
         }
     }
 
-    /** {@code drops}: connections the replicas' kernels refused to queue (ListenDrops) during the flips. */
-    record Row(String router, int connections, Wrk steady, Wrk flipping, int flips, List<Long> flipMs, long drops,
-               long timeWait) {
+    /**
+     * {@code flipMs}: command issued → first answer from the new color; {@code confirmedMs}: the router's call itself,
+     * until the flip is confirmed; {@code drops}: connections the replicas' kernels refused to queue (ListenDrops)
+     * during the flips.
+     */
+    record Row(String router, int connections, Wrk steady, Wrk flipping, int flips, List<Long> flipMs, List<Long> confirmedMs,
+               long drops, long timeWait) {
+    }
+
+    /** Waits (at most 75 s) until the host's TIME_WAIT sockets are under 20,000: each entry lives 60 s. */
+    static void drainTimeWait(long deadline) throws InterruptedException {
+        long waitedFrom = System.nanoTime();
+        while (timeWait() > 20_000 && System.nanoTime() - waitedFrom < TimeUnit.SECONDS.toNanos(75)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        say(String.format(Locale.ROOT, "waited %.0f s for the host's TIME_WAIT sockets to drain (%d left)",
+                (System.nanoTime() - waitedFrom) / 1e9, timeWait()));
     }
 
     /** TIME_WAIT sockets on this host (loopback included) when a row starts: what earlier rows left behind. */
@@ -493,17 +508,19 @@ public final class FlipBench {
         Process load = startWrk(url, seconds, connections);
         Thread.sleep(1000);
         List<Long> flipMs = new ArrayList<>();
+        List<Long> confirmedMs = new ArrayList<>();
         for (int i = 0; i < FLIPS; i++) {
             String color = i % 2 == 0 ? "green" : "blue";
             long t0 = System.nanoTime();
             Prober prober = Prober.start(url, color, t0);
             flip.to(color.equals("green") ? green : blue, color);
+            confirmedMs.add((System.nanoTime() - t0) / 1_000_000);
             flipMs.add(prober.await());
             Thread.sleep(FLIP_INTERVAL_MS);
         }
         Wrk flipping = parseWrk(finish(load, seconds + 30));
         long dropsAfter = drops.getAsLong();
-        return new Row(name, connections, steady, flipping, FLIPS, flipMs,
+        return new Row(name, connections, steady, flipping, FLIPS, flipMs, confirmedMs,
                 dropsBefore < 0 || dropsAfter < 0 ? -1 : dropsAfter - dropsBefore, timeWait);
     }
 
@@ -648,9 +665,9 @@ public final class FlipBench {
     static void printTable(List<Row> rows) {
         System.out.printf(Locale.ROOT, "%nflip benchmark: wrk -t2 -cN keep-alive through each proxy, %d replicas per color, "
                 + "%d flips per row%n", REPLICAS, FLIPS);
-        String fmt = "%-34s %5s %9s %8s %10s %9s %9s %15s %15s %13s %6s %9s%n";
+        String fmt = "%-34s %5s %9s %8s %10s %9s %9s %15s %15s %13s %13s %6s %9s%n";
         System.out.printf(Locale.ROOT, fmt, "router", "conns", "requests", "req/s", "sock.err", "non-2xx", "fail/flip",
-                "p50/p99 steady", "p50/p99 flips", "flip p50/p99", "drops", "TIME_WAIT");
+                "p50/p99 steady", "p50/p99 flips", "flip p50/p99", "conf. p50/p99", "drops", "TIME_WAIT");
         for (Row r : rows) {
             Wrk f = r.flipping();
             System.out.printf(Locale.ROOT, fmt, r.router(), r.connections(), f.requests(), Math.round(f.requests() / f.seconds()),
@@ -659,11 +676,13 @@ public final class FlipBench {
                     f.non2xx(), String.format(Locale.ROOT, "%.2f", f.failed() / (double) r.flips()),
                     String.format(Locale.ROOT, "%.1f/%.1f ms", r.steady().p50ms(), r.steady().p99ms()),
                     String.format(Locale.ROOT, "%.1f/%.1f ms", f.p50ms(), f.p99ms()),
-                    pct(r.flipMs(), 50) + "/" + pct(r.flipMs(), 99) + " ms", r.drops() < 0 ? "?" : Long.toString(r.drops()),
+                    pct(r.flipMs(), 50) + "/" + pct(r.flipMs(), 99) + " ms",
+                    pct(r.confirmedMs(), 50) + "/" + pct(r.confirmedMs(), 99) + " ms", r.drops() < 0 ? "?" : Long.toString(r.drops()),
                     r.timeWait() < 0 ? "?" : Long.toString(r.timeWait()));
         }
-        System.out.println("drops: ListenDrops in the replicas' network namespaces during the flips (full accept queues; "
-                + "each delays a connection by 1 s or more); TIME_WAIT: the host's TIME_WAIT sockets when the row started");
+        System.out.println("flip: command issued -> first answer from the new color; conf.: the router's call, until it "
+                + "confirmed the flip; drops: ListenDrops in the replicas' network namespaces during the flips (full accept "
+                + "queues; each delays a connection by 1 s or more); TIME_WAIT: the host's TIME_WAIT sockets when the row started");
         for (Row r : rows) {
             Wrk s = r.steady();
             System.out.printf(Locale.ROOT, "  steady %-34s -c%-3d %d requests in %.1fs (%d req/s), %d socket errors, %d non-2xx%n",

@@ -39,8 +39,9 @@ public final class AnalysisGate {
 
     /**
      * The color judged (or its baseline): what the placeholders become. {{servers}} is its endpoints joined by |, a
-     * regex for HAProxy's server label (HAProxy's server names are the endpoints); the dots stay unescaped, since
-     * PromQL's regex matchers are anchored and a backslash would need escaping again inside a PromQL string.
+     * regex for the server label of the router's exporter (HAProxy and nginx's runtime mode name servers by endpoint);
+     * the dots stay unescaped, since PromQL's regex matchers are anchored and a backslash would need escaping again
+     * inside a PromQL string.
      */
     public record Subject(String service, Color color, String version, List<String> endpoints) {
         Map<String, String> placeholders() {
