@@ -46,6 +46,10 @@ final class StatusCommand extends Subcommand implements Callable<Integer> {
     static void print(StatusReport r, PrintWriter out) {
         out.println("service " + r.service() + ": " + (r.active() == null ? "no active color" : "active color " + r.active())
                 + (r.router() == null ? "" : ", traffic through " + r.router()));
+        if (r.trafficDisagrees() != null) {
+            out.println("WARNING: " + r.trafficDisagrees() + "; a deploy or " + CommandHint.of("rollback -s " + r.service())
+                    + " routes again, and nothing is retired while the proxy serves it");
+        }
         if (r.interruptedOperation() != null) {
             out.println("WARNING: " + r.interruptedOperation() + "; run " + CommandHint.of("status -s " + r.service()
                     + " --repair") + " (the next deploy also repairs it)");

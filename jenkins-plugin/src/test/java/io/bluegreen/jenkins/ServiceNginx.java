@@ -57,7 +57,16 @@ record ServiceNginx(
 
     /** The servers nginx routes production to now. */
     List<String> production() throws IOException {
-        return Files.readString(Path.of(upstreamFile))
+        return servers(upstreamFile);
+    }
+
+    /** The servers nginx routes the preview route to now. */
+    List<String> preview() throws IOException {
+        return servers(previewUpstreamFile);
+    }
+
+    private static List<String> servers(String routeFile) throws IOException {
+        return Files.readString(Path.of(routeFile))
                 .lines()
                 .map(String::strip)
                 .filter(l -> l.startsWith("server "))

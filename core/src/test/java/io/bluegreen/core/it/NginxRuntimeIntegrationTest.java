@@ -108,6 +108,17 @@ public class NginxRuntimeIntegrationTest {
         // and the next flip goes through the new nginx's admin socket
         new io.bluegreen.core.engine.StandbyRollback(sys, events::add).rollback(svc.name());
         assertTrue(page().contains("version <b id=\"version\">v1"));
+        assertEquals(null, new io.bluegreen.core.engine.StatusReader(sys).read(svc.name()).trafficDisagrees());
+
+        // A servers file older than the state (written back by hand, a restored backup) loaded by a restarted nginx:
+        // status says what nginx serves against what the state says is active.
+        Files.writeString(nginx.upstreamFile, route);
+        ProxyScript.run("nginx", "stop", nginx.name);
+        ProxyScript.start("nginx", Map.of("BLUEGREEN_NGINX_MODE", "runtime"), nginx.name, nginx.port, 0, "admin");
+        assertTrue(page().contains("version <b id=\"version\">v2"));
+        String disagrees = new io.bluegreen.core.engine.StatusReader(sys).read(svc.name()).trafficDisagrees();
+        assertTrue(disagrees, disagrees != null && disagrees.contains("not the active color blue")
+                && green.stream().allMatch(disagrees::contains));
     }
 
     @Test
