@@ -2,7 +2,9 @@ package io.bluegreen.core.engine;
 
 import io.bluegreen.core.engine.port.TrafficRouter;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Never retire what serves traffic. The state is what the tool last decided; the production router and the engines'
@@ -27,6 +29,32 @@ final class LiveTraffic {
             throw new UntrustedStateException(disagreement(o.state(), serving, production, "a " + t.kind().label()
                     + " of " + t.color().label()));
         }
+    }
+
+    /**
+     * What {@code production} serves when it is not the active color's replicas, as the state says it should be (a
+     * proxy restarted with an older route, a hand-edited file), or why it could not be asked; empty when they agree,
+     * when nothing is active, and when no proxy carries the traffic.
+     */
+    static Optional<String> activeNotServed(ServiceState state, TrafficRouter production) {
+        Optional<ColorState> active = state.activeColor().flatMap(state::color);
+        if (active.isEmpty() || !production.carriesTraffic()) {
+            return Optional.empty();
+        }
+        Set<Endpoint> live;
+        try {
+            live = production.liveEndpoints();
+        } catch (RuntimeException e) {
+            return Optional.of("could not read what " + production.describe() + " serves: " + e.getMessage());
+        }
+        Set<Endpoint> expected = active.get().endpoints().stream().map(Endpoint::parse).collect(Collectors.toSet());
+        if (live.equals(expected)) {
+            return Optional.empty();
+        }
+        return Optional.of(production.describe() + " serves " + (live.isEmpty() ? "nothing" : live.stream()
+                .map(Endpoint::toString).sorted().collect(Collectors.joining(", "))) + ", not the active color "
+                + state.active() + "'s " + String.join(", ", active.get().endpoints()) + " (a proxy restarted with an"
+                + " older route? a canary step under way shows both)");
     }
 
     /** Those of {@code replicas} that {@code production} sends requests to now. */

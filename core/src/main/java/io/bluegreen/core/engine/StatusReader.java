@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Reads a service's state, its containers and their health into one report; changes nothing. */
@@ -55,31 +54,8 @@ public final class StatusReader {
                 .map(j -> j.kind() + " " + j.opId() + " stopped in phase " + j.phase()).orElse(null);
         TrafficRouter production = state.router() == null ? null : sys.routerFor().apply(state.router());
         return new StatusReport(service, state.active(), production == null ? null : production.describe(), colors,
-                interrupted, strays, state.preview(), production == null ? null : traffic(state, production));
+                interrupted, strays, state.preview(), production == null ? null
+                        : LiveTraffic.activeNotServed(state, production).orElse(null));
     }
 
-    /**
-     * Whether the proxy serves the active color's replicas, as the state says it should: empty when it does; else what
-     * it serves (a proxy restarted with an older route, a hand-edited file) or why it could not be asked.
-     */
-    private static String traffic(ServiceState state, TrafficRouter production) {
-        Optional<ColorState> active = state.activeColor().flatMap(state::color);
-        if (active.isEmpty()) {
-            return null;
-        }
-        Set<Endpoint> live;
-        try {
-            live = production.liveEndpoints();
-        } catch (RuntimeException e) {
-            return "could not read what " + production.describe() + " serves: " + e.getMessage();
-        }
-        Set<Endpoint> expected = active.get().endpoints().stream().map(Endpoint::parse).collect(Collectors.toSet());
-        if (live.containsAll(expected) && expected.containsAll(live)) {
-            return null;
-        }
-        return production.describe() + " serves " + (live.isEmpty() ? "nothing" : live.stream().map(Endpoint::toString)
-                .sorted().collect(Collectors.joining(", "))) + ", not the active color " + state.active() + "'s "
-                + String.join(", ", active.get().endpoints()) + " (a proxy restarted with an older route? a canary step"
-                + " under way shows both)";
-    }
 }

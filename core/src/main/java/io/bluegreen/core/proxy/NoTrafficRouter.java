@@ -30,6 +30,11 @@ public final class NoTrafficRouter implements TrafficRouter {
     }
 
     @Override
+    public boolean carriesTraffic() {
+        return false;
+    }
+
+    @Override
     public void route(String service, List<Endpoint> endpoints, String note) {
     }
 

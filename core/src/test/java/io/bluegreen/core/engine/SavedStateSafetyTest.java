@@ -95,6 +95,29 @@ public class SavedStateSafetyTest {
         blue.forEach(id -> assertTrue(id + " stays registered", after.registrations().containsKey(id)));
     }
 
+    /**
+     * A proxy restarted with an older route serves the standby while the state says green is active: status says so,
+     * and the next operation says so before it runs (a deploy's flip then routes production again).
+     */
+    @Test
+    public void aProxyServingAnOlderRouteIsSaidByStatusAndByTheNextOperation() {
+        Fixture f = new Fixture(true, "30s");
+        f.deploy("v1");
+        f.deploy("v2");
+        assertEquals(null, new StatusReader(f.world.systems()).read(Fixture.SERVICE).trafficDisagrees());
+        List<Endpoint> blue = f.color(BLUE).endpoints().stream().map(Endpoint::parse).toList();
+        f.world.router.route(Fixture.SERVICE, blue, "an older route, loaded at a restart");
+
+        String said = new StatusReader(f.world.systems()).read(Fixture.SERVICE).trafficDisagrees();
+        assertTrue(said, said != null && said.contains("not the active color green's") && blue.stream()
+                .allMatch(e -> said.contains(e.toString())));
+        f.deploy("v3");
+        assertTrue(f.log(), f.events.stream().anyMatch(e -> e.message() != null && e.message().contains(
+                "not the active color green's") && e.message().endsWith("this deploy routes it again")));
+        assertEquals(f.color(BLUE).endpoints(), f.world.router.routed());
+        assertEquals(null, new StatusReader(f.world.systems()).read(Fixture.SERVICE).trafficDisagrees());
+    }
+
     @Test
     public void aRollbackToTheStandbyGoesOnWhenOnlyTheJournalIsCorrupt() {
         Fixture f = new Fixture(true, "30s");

@@ -23,6 +23,11 @@ public interface TrafficRouter {
     /** The endpoints that get requests now, read from the proxy itself (none: nothing is routed). */
     Set<Endpoint> liveEndpoints();
 
+    /** Whether a proxy carries the traffic at all (with none, clients find the active color through Consul). */
+    default boolean carriesTraffic() {
+        return true;
+    }
+
     /** Routes all of {@code service}'s traffic to {@code endpoints} (never empty). */
     void route(String service, List<Endpoint> endpoints, String note);
 
