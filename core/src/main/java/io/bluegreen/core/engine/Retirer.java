@@ -5,9 +5,20 @@ import io.bluegreen.core.engine.port.TrafficRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Takes replicas out of service for good: deregistered from Consul first, so nothing routes to a stopping one. */
 final class Retirer {
+    /** How long a stop may take before the retire says what it waits on: an app that honours SIGTERM is gone by then. */
+    static final Duration SLOW_STOP = Duration.ofSeconds(2);
+    private static final ScheduledExecutorService WATCH = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "retire-watch");
+        t.setDaemon(true);
+        return t;
+    });
     private final Systems sys;
 
     Retirer(Systems sys) {
@@ -21,9 +32,35 @@ final class Retirer {
         for (Replica r : replicas) {
             sys.registry().deregister(service, r.id());
         }
-        sys.cluster().remove(replicas);
+        Set<String> ids = replicas.stream().map(Replica::id).collect(java.util.stream.Collectors.toSet());
+        ScheduledFuture<?> slow = WATCH.schedule(() -> stillStopping(service, ids, events), SLOW_STOP.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            sys.cluster().remove(replicas);
+        } finally {
+            slow.cancel(false);
+        }
         events.progress("retired " + replicas.size() + " replica(s): "
                 + String.join(", ", replicas.stream().map(Replica::id).toList()));
+    }
+
+    /**
+     * Said once when replicas are still running {@link #SLOW_STOP} after their stop signal: an app that ignores it is
+     * killed only when its stop timeout runs out, and that wait is the retire's, not the traffic's (it has none left).
+     */
+    private void stillStopping(String service, Set<String> ids, EventSink events) {
+        try {
+            List<String> running = sys.cluster().list(service).stream().filter(r -> ids.contains(r.id()) && r.running())
+                    .map(Replica::id).toList();
+            if (!running.isEmpty()) {
+                events.progress("waiting on " + String.join(", ", running) + ": still running " + SLOW_STOP.toSeconds()
+                        + "s after the stop signal, which it may ignore (a shell-form entrypoint, a server with no init as"
+                        + " PID 1); the engine kills it when its stop timeout runs out (spec stop.timeout, Docker's"
+                        + " default 10s)");
+            }
+        } catch (RuntimeException e) {
+            // only a message: the removal itself reports what failed
+        }
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.bluegreen.core.engine.Color;
+import io.bluegreen.core.engine.DeployEvent;
+import io.bluegreen.core.engine.DeployResult;
+import io.bluegreen.core.engine.Deployer;
 import io.bluegreen.core.engine.Replica;
 import io.bluegreen.core.engine.ReplicaPlan;
 import io.bluegreen.core.engine.port.ReplicaCluster;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
@@ -25,6 +29,8 @@ public class StopIntegrationTest {
     private static final String IMAGE = Stack.REGISTRY + "/vote:stop-it";
     @Rule
     public ServiceUnderTest svc = new ServiceUnderTest("stop");
+    @Rule
+    public org.junit.rules.TemporaryFolder tmp = new org.junit.rules.TemporaryFolder();
 
     @BeforeClass
     public static void image() {
@@ -57,5 +63,23 @@ public class StopIntegrationTest {
                 Stack.docker("inspect", "-f", "{{.Config.StopSignal}} {{.Config.StopTimeout}}", plain.get(0).runtimeId()));
         long drained = removalMillis(cluster, plain);
         assertTrue("the app drains on SIGTERM and exits at once: " + drained + " ms", drained < 8_000);
+    }
+
+    /** A deploy whose retired color ignores its stop signal says what it waits on, and waits the spec's timeout only. */
+    @Test
+    public void aRetireSaysWhichReplicaItWaitsOnWhenItIgnoresItsSignal() throws Exception {
+        List<DeployEvent> events = new CopyOnWriteArrayList<>();
+        String stop = "stop: { signal: SIGWINCH, timeout: 4s }\n";
+        Deployer deployer = new Deployer(Stack.shared().systems(), events::add);
+        deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v1", null, "0", stop));
+        List<String> blue = Stack.shared().systems().store().readState(svc.name()).value().color(Color.BLUE).orElseThrow()
+                .replicaIds();
+        DeployResult second = deployer.deploy(Specs.spec(tmp.getRoot().toPath(), svc.name(), "v2", null, "0", stop));
+        String said = events.stream().map(DeployEvent::message).filter(m -> m != null && m.startsWith("waiting on "))
+                .findFirst().orElse("");
+        assertTrue("the retire named what it waited on: " + said, blue.stream().allMatch(said::contains)
+                && said.contains("stop.timeout"));
+        long retire = second.phases().stream().filter(p -> p.phase().equals("retire")).mapToLong(p -> p.ms()).sum();
+        assertTrue("the retire waited the spec's 4 s, then the kill: " + retire + " ms", retire >= 3_500 && retire < 9_000);
     }
 }
