@@ -154,13 +154,15 @@ public final class FlipBench {
             // side by side at each connection count: HAProxy's runtime API, nginx's Lua balancer, nginx's checked reload;
             // each row starts once the rows before have left the TIME_WAIT table (busybox closes every connection)
             long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+            record Router(String name, String url, Flip flip) {
+            }
+            List<Router> side = List.of(new Router(hapName, hap.get("url"), hapFlip),
+                    new Router("nginx runtime (Lua balancer, tool)", ngx.get("url"), nginxFlip),
+                    new Router("nginx reload (checked, tool)", ngxReload.get("url"), reloadFlip));
             for (int c : NGINX_SWEEP) {
-                for (Map.Entry<String, Object[]> r : List.<Map.Entry<String, Object[]>>of(
-                        Map.entry(hapName, new Object[] {hap.get("url"), hapFlip}),
-                        Map.entry("nginx runtime (Lua balancer, tool)", new Object[] {ngx.get("url"), nginxFlip}),
-                        Map.entry("nginx reload (checked, tool)", new Object[] {ngxReload.get("url"), reloadFlip}))) {
+                for (Router r : side) {
                     drainTimeWait(end);
-                    rows.add(run(r.getKey(), (String) r.getValue()[0], c, blue, green, (Flip) r.getValue()[1], drops));
+                    rows.add(run(r.name(), r.url(), c, blue, green, r.flip(), drops));
                 }
             }
             printTable(rows);

@@ -45,9 +45,13 @@ NGINX=(nginx -p "$DIR/" -e "$DIR/logs/error.log" -c "$CONF")
 
 # The mode the config on disk was written in (empty: none yet).
 conf_mode() { sed -n 's/^# mode: \(runtime\|reload\)$/\1/p' "$CONF" 2>/dev/null | head -n1 || true; }
-# start takes the mode asked for; the other actions keep the running config's.
+# start takes the mode asked for; the other actions keep the running config's (one written before the modes existed,
+# with no mode line, reloads).
 mode=${BLUEGREEN_NGINX_MODE:-}
-[ "$action" = start ] || [ -n "$mode" ] || mode=$(conf_mode)
+if [ "$action" != start ] && [ -z "$mode" ] && [ -f "$CONF" ]; then
+  mode=$(conf_mode)
+  mode=${mode:-reload}
+fi
 mode=${mode:-runtime}
 case "$mode" in runtime | reload) ;; *) die "BLUEGREEN_NGINX_MODE must be runtime or reload, not '$mode'" ;; esac
 
@@ -175,7 +179,7 @@ upstreams() {
   local u names=("$service")
   [ -z "$preview_port" ] || names+=("$service-preview")
   printf '\n    lua_package_path "%s/scripts/nginx/?.lua;;";\n' "$ROOT"
-  printf '    lua_shared_dict bluegreen_routes 1m;\n    lua_shared_dict bluegreen_stats 16m;\n'
+  printf '    lua_shared_dict bluegreen_routes 1m;\n    lua_shared_dict bluegreen_stats 16m;\n    lua_shared_dict bluegreen_inflight 1m;\n'
   printf '    init_by_lua_block {\n        local router = require "bluegreen_router"\n'
   for u in "${names[@]}"; do
     printf '        router.declare("%s", "%s")\n' "$u" "$(upstream_file "$u")"

@@ -3,7 +3,8 @@
 -- by the balancer on every request, so a flip is one dictionary write: no reload, no worker or connection touched.
 -- At start, each upstream is loaded from the servers file the tool rewrites beside the dictionary (a restarted nginx
 -- serves the last committed route). Per-upstream and per-server counters and a response-time histogram, kept in
--- bluegreen_stats, are served in Prometheus' text format.
+-- bluegreen_stats, are served in Prometheus' text format; each server's requests in flight are counted in the small
+-- bluegreen_inflight, which a drain asks about every 50 ms without scanning the counters.
 --
 -- A route, as the tool writes it (PUT /upstreams/NAME), reads it back (GET) and saves it in the servers file:
 --   # comment lines
@@ -15,6 +16,7 @@ local balancer = require "ngx.balancer"
 local M = {}
 local routes = ngx.shared.bluegreen_routes
 local stats = ngx.shared.bluegreen_stats
+local inflight = ngx.shared.bluegreen_inflight   -- "NAME\tADDR" -> requests not answered yet
 local declared = {}   -- upstream name -> servers file, set in init_by_lua (the master), inherited by every worker
 local parsed = {}     -- per worker: upstream name -> { text = route text, peers = {...} }
 local MAX_SERVERS = 512
@@ -151,7 +153,7 @@ function M.balance(name)
   end
   if p ~= UNROUTED then
     tried[p.addr] = true
-    stats:incr("f\t" .. name .. "\t" .. p.addr, 1, 0)
+    inflight:incr(name .. "\t" .. p.addr, 1, 0)
     ctx.bg_peers[#ctx.bg_peers + 1] = p.addr
   end
 end
@@ -180,7 +182,7 @@ function M.log()
     return
   end
   for _, addr in ipairs(ctx.bg_peers) do
-    stats:incr("f\t" .. name .. "\t" .. addr, -1, 0)
+    inflight:incr(name .. "\t" .. addr, -1, 0)
   end
   local c = class(ngx.status)
   if c then
@@ -238,10 +240,10 @@ function M.admin()
   end
   if kind == "inflight" and method == "GET" then
     local out = {}
-    local prefix = "f\t" .. name .. "\t"
-    for _, k in ipairs(stats:get_keys(0)) do
+    local prefix = name .. "\t"
+    for _, k in ipairs(inflight:get_keys(0)) do
       if k:sub(1, #prefix) == prefix then
-        local v = stats:get(k)
+        local v = inflight:get(k)
         if v and v > 0 then
           out[#out + 1] = k:sub(#prefix + 1) .. " " .. v
         end
@@ -283,7 +285,7 @@ end
 
 -- GET /metrics on the metrics listener: Prometheus' text format.
 function M.metrics()
-  local upstream, responses, buckets, sums, inflight = {}, {}, {}, {}, {}
+  local upstream, responses, buckets, sums, pending = {}, {}, {}, {}, {}
   for _, k in ipairs(stats:get_keys(0)) do
     local v = stats:get(k)
     local kind, a, b, c = k:match("^(%a)\t([^\t]+)\t?([^\t]*)\t?([^\t]*)$")
@@ -297,8 +299,13 @@ function M.metrics()
       buckets[key][tonumber(c)] = v
     elseif v and kind == "s" then
       sums[a .. "\t" .. b] = v
-    elseif v and kind == "f" then
-      inflight[#inflight + 1] = { a, b, v }
+    end
+  end
+  for _, k in ipairs(inflight:get_keys(0)) do
+    local v = inflight:get(k)
+    local u, s = k:match("^([^\t]+)\t(.+)$")
+    if v and u then
+      pending[#pending + 1] = { u, s, v }
     end
   end
   local out = {}
@@ -332,7 +339,7 @@ function M.metrics()
   end
   add("# HELP bluegreen_nginx_server_in_flight Requests a server has not answered yet.\n")
   add("# TYPE bluegreen_nginx_server_in_flight gauge\n")
-  for _, r in ipairs(inflight) do
+  for _, r in ipairs(pending) do
     add(string.format('bluegreen_nginx_server_in_flight{upstream="%s",server="%s"} %d\n', label(r[1]), label(r[2]), r[3]))
   end
   ngx.header["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"

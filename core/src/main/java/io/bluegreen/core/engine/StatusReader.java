@@ -57,5 +57,4 @@ public final class StatusReader {
                 interrupted, strays, state.preview(), production == null ? null
                         : LiveTraffic.activeNotServed(state, production).orElse(null));
     }
-
 }

@@ -77,7 +77,8 @@ public final class TransitionRunner {
             // a proxy restarted with an older route: said before anything runs (the flip, when there is one, routes again)
             Optional.ofNullable(observed.state().router()).map(sys.routerFor())
                     .flatMap(production -> LiveTraffic.activeNotServed(observed.state(), production)).ifPresent(w ->
-                            pc.warn(Phase.RESOLVE, w + (t.route().moves() ? "; this " + t.kind().label() + " routes it again" : "")));
+                            pc.warn(Phase.RESOLVE, w + (t.route().moves() ? "; this " + t.kind().label() + " routes it again"
+                                    : "")));
             pc.sink(Phase.RESOLVE).progress(t.why());
             return new Execution(sys, pc, observed, planned.get(), q.cancel(), startedAt, t0).run();
         }

@@ -20,11 +20,12 @@ import java.util.function.Consumer;
 
 /**
  * The heal server's trend rule for one service, looking every interval at the active color: a replica whose Consul
- * check flaps ({@link Flaps}: {@value #FLAPS} changes of verdict within a minute, passing now); behind a router that exports its traffic (HAProxy, nginx in runtime mode), a
- * release of the last ten minutes failing more than its warm standby did, and a replica standing out from its siblings
- * in Prometheus ({@link Trends}; the router's exporter, HAProxy's or nginx's, names each server by its endpoint). The same finding
- * {@code rounds} rounds in a row hands a {@code replace-degraded} or {@code rollback-degraded} decision to the
- * service's heal worker, which runs it through the transition runner like any heal (one at a time, rate-limited).
+ * check flaps ({@link Flaps}: {@value #FLAPS} changes of verdict within a minute, passing now); behind a router that
+ * exports its traffic (HAProxy, nginx in runtime mode), a release of the last ten minutes failing more than its warm
+ * standby did, and a replica standing out from its siblings in Prometheus ({@link Trends}; the router's exporter,
+ * HAProxy's or nginx's, names each server by its endpoint). The same finding {@code rounds} rounds in a row hands a
+ * {@code replace-degraded} or {@code rollback-degraded} decision to the service's heal worker, which runs it through the
+ * transition runner like any heal (one at a time, rate-limited).
  * Bounded: one round per interval, each query bounded by the client.
  */
 final class TrendWatch implements AutoCloseable {

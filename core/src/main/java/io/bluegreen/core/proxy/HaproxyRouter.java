@@ -28,6 +28,8 @@ public final class HaproxyRouter implements TrafficRouter {
     private static final Set<String> DONE = Set.of("");
     private static final String MARK = "# bluegreen:";
     private static final int MAINT = 0x01 | 0x02 | 0x04 | 0x20;
+    /** HAProxy's highest server weight. */
+    private static final int MAX_WEIGHT = 256;
     private final HaproxyAdmin runtime;
     private final String backend;
     private final Path backendFile;
@@ -92,9 +94,8 @@ public final class HaproxyRouter implements TrafficRouter {
     }
 
     /**
-     * Server weights give {@code canary} its share: each canary server gets {@code percent × stable count}, each
-     * routed one {@code (100 − percent) × canary count}, scaled into HAProxy's 1..256. Canary servers are added in
-     * maintenance, weighted, then set ready. A failure puts the routed servers back alone, at their initial weight.
+     * Server weights give {@code canary} its share ({@link CanaryWeights}, scaled into HAProxy's 1..256). Canary
+     * servers are added in maintenance, weighted, then set ready. A failure puts the routed servers back alone, at their initial weight.
      */
     @Override
     public void split(String service, List<Endpoint> canary, int percent, String note) {
@@ -105,17 +106,15 @@ public final class HaproxyRouter implements TrafficRouter {
             throw new RouterException("a canary step needs servers on both sides: " + stable.size() + " routed now, "
                     + canary.size() + " new");
         }
-        long stableWeight = (long) (100 - percent) * canary.size();
-        long canaryWeight = (long) percent * stable.size();
-        double scale = Math.max(1.0, Math.max(stableWeight, canaryWeight) / 256.0);
+        CanaryWeights weights = CanaryWeights.of(percent, stable.size(), canary.size(), MAX_WEIGHT);
         try {
             Map<String, Server> byName = before.stream().collect(Collectors.toMap(Server::name, Function.identity()));
             for (Server s : stable) {
-                weigh(s.name(), stableWeight, scale);
+                weigh(s.name(), weights.stable());
             }
             for (Endpoint e : canary) {
                 present(byName.get(name(e)), e);
-                weigh(name(e), canaryWeight, scale);
+                weigh(name(e), weights.canary());
                 runtime.expect("set server " + backend + "/" + name(e) + " state ready", DONE);
             }
         } catch (RuntimeException e) {
@@ -128,8 +127,8 @@ public final class HaproxyRouter implements TrafficRouter {
         }
     }
 
-    private void weigh(String server, long weight, double scale) {
-        runtime.expect("set server " + backend + "/" + server + " weight " + Math.max(1, Math.round(weight / scale)), DONE);
+    private void weigh(String server, int weight) {
+        runtime.expect("set server " + backend + "/" + server + " weight " + weight, DONE);
     }
 
     /** What is wrong with {@code text} as a snapshot of this router: one {@code host:port} per line, nothing else. */

@@ -112,10 +112,7 @@ public final class NginxRuntimeRouter implements TrafficRouter {
         apply(NginxRoute.even(upstream(), List.of()).text(note));
     }
 
-    /**
-     * Weights give {@code canary} its share, as HAProxy's do: each canary server {@code percent × stable count}, each
-     * routed one {@code (100 − percent) × canary count}, scaled into 1..{@value NginxRoute#MAX_WEIGHT}.
-     */
+    /** Weights give {@code canary} its share ({@link CanaryWeights}, scaled into 1..{@value NginxRoute#MAX_WEIGHT}). */
     @Override
     public void split(String service, List<Endpoint> canary, int percent, String note) {
         List<Endpoint> stable = served().route().weights().keySet().stream().filter(e -> !canary.contains(e)).toList();
@@ -123,12 +120,10 @@ public final class NginxRuntimeRouter implements TrafficRouter {
             throw new RouterException("a canary step needs servers on both sides: " + stable.size() + " routed now, "
                     + canary.size() + " new");
         }
-        long stableWeight = (long) (100 - percent) * canary.size();
-        long canaryWeight = (long) percent * stable.size();
-        double scale = Math.max(1.0, Math.max(stableWeight, canaryWeight) / (double) NginxRoute.MAX_WEIGHT);
+        CanaryWeights shares = CanaryWeights.of(percent, stable.size(), canary.size(), NginxRoute.MAX_WEIGHT);
         Map<Endpoint, Integer> weights = new LinkedHashMap<>();
-        stable.forEach(e -> weights.put(e, (int) Math.max(1, Math.round(stableWeight / scale))));
-        usable(canary).forEach(e -> weights.put(e, (int) Math.max(1, Math.round(canaryWeight / scale))));
+        stable.forEach(e -> weights.put(e, shares.stable()));
+        usable(canary).forEach(e -> weights.put(e, shares.canary()));
         apply(new NginxRoute(upstream(), weights).text(note));
     }
 
@@ -138,8 +133,8 @@ public final class NginxRuntimeRouter implements TrafficRouter {
     }
 
     /**
-     * Saves the route {@code text} where nginx loads it at start, then writes it into the dictionary and checks the answer (the
-     * dictionary read back); on any failure the file nginx would load is put back to what it serves.
+     * Saves the route {@code text} where nginx loads it at start, then writes it into the dictionary and checks the
+     * answer (the dictionary read back); on any failure the file nginx would load is put back to what it serves.
      */
     private void apply(String text) {
         NginxRoute route = Text.of(text, "the route to write").route();
@@ -180,13 +175,10 @@ public final class NginxRuntimeRouter implements TrafficRouter {
                 && f[1].matches("[0-9]{1,9}")).mapToInt(f -> Integer.parseInt(f[1])).sum();
     }
 
+    /** The upstream's name labels its series, so nginx is asked for it: an nginx that does not answer throws. */
     @Override
     public Optional<TrafficSeries> metrics() {
-        try {
-            return Optional.of(new NginxSeries(upstream()));
-        } catch (RuntimeException e) {
-            return Optional.empty(); // nginx does not answer now: no figures this round
-        }
+        return Optional.of(new NginxSeries(upstream()));
     }
 
     @Override

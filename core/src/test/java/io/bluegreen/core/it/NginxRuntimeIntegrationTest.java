@@ -146,6 +146,31 @@ public class NginxRuntimeIntegrationTest {
                 .contains("bluegreen_nginx_upstream_responses_total{upstream=\"" + svc.name() + "\",code=\"2xx\"}"));
     }
 
+    /** What a drain waits on: the balancer counts each server's requests until nginx logs them. */
+    @Test
+    public void theBalancerCountsTheRequestsInFlightToEachServer() throws Exception {
+        deploy(spec("v1", ""));
+        io.bluegreen.core.engine.ServiceState state = sys.store().readState(svc.name()).value();
+        List<io.bluegreen.core.engine.Endpoint> blue = state.color(io.bluegreen.core.engine.Color.BLUE).orElseThrow()
+                .endpoints().stream().map(io.bluegreen.core.engine.Endpoint::parse).toList();
+        io.bluegreen.core.engine.port.TrafficRouter router = sys.routerFor().apply(state.router());
+        for (io.bluegreen.core.engine.Endpoint e : blue) {
+            assertEquals(200, Stack.post("http://" + e + "/cgi-bin/slowdown?2", "").status());
+        }
+        assertEquals(0, router.inFlight(blue));
+        Thread slow = new Thread(() -> Stack.get(nginx.url()));
+        slow.start();
+        long end = System.nanoTime() + 1_500_000_000L;
+        int seen = 0;
+        while (seen == 0 && System.nanoTime() < end) {
+            seen = router.inFlight(blue);
+            Thread.sleep(20);
+        }
+        assertEquals("the slow request, counted while it runs", 1, seen);
+        slow.join(10_000);
+        assertEquals("and no more once nginx logged it", 0, router.inFlight(blue));
+    }
+
     @Test
     public void aSpecWhoseServersFileNginxDoesNotLoadIsRefusedBeforeAnythingStarts() throws Exception {
         Path other = tmp.getRoot().toPath().resolve("other.servers");

@@ -36,7 +36,8 @@ public interface TrafficRouter {
      * endpoints routed now the rest. A proxy that cannot shift shares at run time refuses ({@link RouterException}).
      */
     default void split(String service, List<Endpoint> canary, int percent, String note) {
-        throw new RouterException(describe() + " cannot shift a share of traffic (promotion.steps need HAProxy or nginx in runtime mode)");
+        throw new RouterException(describe() + " cannot shift a share of traffic (promotion.steps need HAProxy or nginx"
+                + " in runtime mode)");
     }
 
     /** Routes nothing to {@code service} any more (a preview route after an abort): the proxy answers 502/503. */
